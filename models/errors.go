@@ -10,15 +10,15 @@ import (
 type Kind int
 
 const (
-	KindInvalid       Kind = iota + 1 // input failed validation (422)
-	KindBadRequest                    // malformed request (400)
-	KindUnauthorized                  // not signed in / bad credentials (401)
-	KindForbidden                     // signed in, but the role may not (403)
-	KindNotFound                      // absent, or not the caller's to see (404)
-	KindConflict                      // illegal transition or lost race (409)
-	KindTooLarge                      // over a size cap (413)
-	KindUnsupportedType               // file type not on the allow-list (415)
-	KindTooManyRequests               // throttled (429)
+	KindInvalid         Kind = iota + 1 // input failed validation (422)
+	KindBadRequest                      // malformed request (400)
+	KindUnauthorized                    // not signed in / bad credentials (401)
+	KindForbidden                       // signed in, but the role may not (403)
+	KindNotFound                        // absent, or not the caller's to see (404)
+	KindConflict                        // illegal transition or lost race (409)
+	KindTooLarge                        // over a size cap (413)
+	KindUnsupportedType                 // file type not on the allow-list (415)
+	KindTooManyRequests                 // throttled (429)
 )
 
 // Error is a domain error with a stable snake_case code. Message is English text safe to show
