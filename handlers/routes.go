@@ -62,6 +62,8 @@ func (s *Server) routes(e *echo.Echo) {
 	api.GET("/me", s.apiMe, anyone)
 	api.GET("/notifications", s.apiNotifications, anyone)
 	api.POST("/notifications/read", s.apiNotificationsRead, anyone)
+	api.GET("/cases/:id", s.apiGetCase, anyone)
+	api.POST("/cases/:id/:action", s.apiCaseAction, anyone)
 
 	// --- filing API (plaintiff) ---
 

@@ -1,0 +1,268 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Hearing is one scheduled sitting of a case (video, asynchronous or in person).
+type Hearing struct {
+	ID           int64
+	CaseID       int64
+	ScheduledAt  time.Time
+	Mode         string
+	Location     string
+	Questions    string
+	ResponsesDue *time.Time
+	Minutes      string
+	RecordedAt   *time.Time
+	CreatedBy    int64
+	CreatedAt    time.Time
+}
+
+// Ruling is the judgment. Once issued it is never updated except to record publication.
+type Ruling struct {
+	ID                   int64
+	CaseID               int64
+	JudgeID              int64
+	Outcome              string
+	Findings             string // JSON array of category codes the court found proven
+	OrderStopProcessing  bool
+	OrderDeletion        bool
+	OrderApology         bool
+	OrderCompensationFen int64
+	OrderCostsFen        int64
+	FeeBorneBy           string
+	Reasoning            string
+	IssuedAt             time.Time
+	PublishedAt          *time.Time
+	PublishedText        string
+	CreatedAt            time.Time
+}
+
+// FindingList decodes the findings.
+func (r *Ruling) FindingList() []string {
+	var fs []string
+	_ = json.Unmarshal([]byte(r.Findings), &fs)
+	if fs == nil {
+		fs = []string{}
+	}
+	return fs
+}
+
+// Outcomes a ruling may have.
+var Outcomes = []string{"upheld", "partly_upheld", "dismissed"}
+
+// FeeBearers says who bears the litigation fee.
+var FeeBearers = []string{"defendant", "plaintiff", "shared"}
+
+// RulingInput is the judge's ruling form.
+type RulingInput struct {
+	Outcome         string
+	Findings        []string
+	StopProcessing  bool
+	Deletion        bool
+	Apology         bool
+	CompensationFen int64
+	CostsFen        int64
+	FeeBorneBy      string
+	Reasoning       string
+}
+
+func effRule(s *Store, st *step) error {
+	c := st.c
+	if c.Status == StatusAnswered && c.Procedure != ProcedureSmallClaims {
+		return WithMessage(ErrIllegalAction, "Only a small-claims case may be decided on the papers without a hearing; schedule a hearing first.")
+	}
+	in := st.in.Ruling
+	if in == nil {
+		return Invalid(map[string]string{"outcome": "validation.required"})
+	}
+	f := map[string]string{}
+	checkCodes(f, "outcome", []string{in.Outcome}, Outcomes)
+	checkCodes(f, "findings", in.Findings, CategoryCodes())
+	if in.Outcome != "dismissed" && len(in.Findings) == 0 && f["findings"] == "" {
+		f["findings"] = "validation.choose_one"
+	}
+	if in.Outcome == "dismissed" && (in.CompensationFen > 0 || in.StopProcessing || in.Deletion || in.Apology) {
+		f["orders"] = "validation.dismissed_orders"
+	}
+	// The court cannot award more than was asked (ultra petita).
+	if in.CompensationFen < 0 || in.CompensationFen > c.ReqCompensationFen {
+		f["orders.compensation"] = "validation.more_than_claimed"
+	}
+	if in.CostsFen < 0 || in.CostsFen > c.ReqCostsFen {
+		f["orders.costs"] = "validation.more_than_claimed"
+	}
+	if in.FeeBorneBy == "" {
+		in.FeeBorneBy = map[string]string{"upheld": "defendant", "partly_upheld": "shared", "dismissed": "plaintiff"}[in.Outcome]
+	}
+	checkCodes(f, "fee_borne_by", []string{in.FeeBorneBy}, FeeBearers)
+	reasoning := strings.TrimSpace(in.Reasoning)
+	if reasoning == "" {
+		f["reasoning"] = "validation.required"
+	} else {
+		checkText(f, "reasoning", reasoning, maxLongText)
+	}
+	if len(f) > 0 {
+		return Invalid(f)
+	}
+	findings, _ := json.Marshal(joinCodesList(in.Findings))
+	r := Ruling{CaseID: c.ID, JudgeID: st.actor.ID, Outcome: in.Outcome, Findings: string(findings),
+		OrderStopProcessing: in.StopProcessing, OrderDeletion: in.Deletion, OrderApology: in.Apology,
+		OrderCompensationFen: in.CompensationFen, OrderCostsFen: in.CostsFen, FeeBorneBy: in.FeeBorneBy,
+		Reasoning: reasoning, IssuedAt: st.now, CreatedAt: st.now}
+	if err := st.tx.Create(&r).Error; err != nil {
+		if isUniqueViolation(err) {
+			return WithMessage(ErrIllegalAction, "A ruling has already been issued in this case.")
+		}
+		return err
+	}
+	c.DecidedAt = at(st.now)
+	c.AppealDue = at(st.now.Add(judgmentAppealPeriod))
+	st.details["ruling_id"] = r.ID
+	st.details["outcome"] = r.Outcome
+	st.details["ruling_sha256"] = RulingHash(&r)
+	st.details["appeal_due"] = c.AppealDue.Format(time.RFC3339)
+	st.notify("ruling_issued", r.Outcome, c.PlaintiffID, ptrID(c.DefendantUserID))
+	return nil
+}
+
+func joinCodesList(codes []string) []string { return splitCodes(joinCodes(codes, CategoryCodes())) }
+
+// RulingHash fingerprints the ruling's content, recorded in the event chain so any later edit
+// to the ruling row is detectable.
+func RulingHash(r *Ruling) string {
+	s := fmt.Sprintf("%s\x00%s\x00%t\x00%t\x00%t\x00%d\x00%d\x00%s\x00%s\x00%s",
+		r.Outcome, r.Findings, r.OrderStopProcessing, r.OrderDeletion, r.OrderApology,
+		r.OrderCompensationFen, r.OrderCostsFen, r.FeeBorneBy, r.Reasoning, r.IssuedAt.UTC().Truncate(time.Microsecond).Format(time.RFC3339Nano))
+	return sha256Hex([]byte(s))
+}
+
+func effPublish(s *Store, st *step) error {
+	c := st.c
+	var r Ruling
+	if err := st.tx.Where("case_id = ?", c.ID).First(&r).Error; err != nil {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
+			return WithMessage(ErrIllegalAction, "There is no ruling to publish.")
+		}
+		return err
+	}
+	if r.PublishedAt != nil {
+		return WithMessage(ErrIllegalAction, "This ruling has already been published.")
+	}
+	text := s.AnonymisedRuling(c, &r)
+	res := st.tx.Model(&Ruling{}).Where("id = ? AND published_at IS NULL", r.ID).
+		Updates(map[string]any{"published_at": st.now, "published_text": text})
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return WithMessage(ErrIllegalAction, "This ruling has already been published.")
+	}
+	st.details["ruling_id"] = r.ID
+	st.details["published_sha256"] = sha256Hex([]byte(text))
+	st.notify("ruling_published", "", c.PlaintiffID, ptrID(c.DefendantUserID))
+	return nil
+}
+
+// RulingFor returns the case's ruling, or nil when none has been issued.
+func (s *Store) RulingFor(ctx context.Context, caseID int64) (*Ruling, error) {
+	var r Ruling
+	err := s.db.WithContext(ctx).Where("case_id = ?", caseID).First(&r).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &r, nil
+}
+
+// Hearings lists a case's hearings in order.
+func (s *Store) Hearings(ctx context.Context, caseID int64) ([]Hearing, error) {
+	var hs []Hearing
+	err := s.db.WithContext(ctx).Where("case_id = ?", caseID).Order("id").Find(&hs).Error
+	return hs, err
+}
+
+// RulingText is the ruling as a plain document: court, docket number, parties, the claims,
+// the findings, the reasoning and the orders. It is what the parties print and, once
+// anonymised, what the public reads.
+func (s *Store) RulingText(c *Case, r *Ruling) string {
+	var b strings.Builder
+	docket := ""
+	if c.DocketNo != nil {
+		docket = *c.DocketNo
+	}
+	fmt.Fprintf(&b, "%s\n民事判决书\n%s\n\n", s.court.NameZH, docket)
+	fmt.Fprintf(&b, "原告：%s\n", c.PlaintiffName)
+	if c.PlaintiffAddress != "" {
+		fmt.Fprintf(&b, "住所：%s\n", c.PlaintiffAddress)
+	}
+	fmt.Fprintf(&b, "被告：%s，统一社会信用代码：%s\n", c.DefendantName, c.DefendantUSCC)
+	if c.DefendantAddress != "" {
+		fmt.Fprintf(&b, "住所：%s\n", c.DefendantAddress)
+	}
+	fmt.Fprintf(&b, "\n原告%s与被告%s个人信息保护纠纷一案，本院立案后依法审理，现已审理终结。\n\n", c.PlaintiffName, c.DefendantName)
+	fmt.Fprintf(&b, "原告诉称：\n%s\n\n", c.Facts)
+	if c.AnswerText != "" {
+		fmt.Fprintf(&b, "被告辩称：\n%s\n\n", c.AnswerText)
+	}
+	b.WriteString("本院认为：\n")
+	for _, code := range r.FindingList() {
+		fmt.Fprintf(&b, "- %s (%s)\n", code, CategoryArticles(code))
+	}
+	fmt.Fprintf(&b, "%s\n\n判决如下：\n", r.Reasoning)
+	n := 0
+	item := func(s string) {
+		n++
+		fmt.Fprintf(&b, "%d. %s\n", n, s)
+	}
+	if r.Outcome == "dismissed" {
+		item("驳回原告的全部诉讼请求。")
+	} else {
+		if r.OrderStopProcessing {
+			item(fmt.Sprintf("被告%s立即停止处理原告的个人信息；", c.DefendantName))
+		}
+		if r.OrderDeletion {
+			item(fmt.Sprintf("被告%s删除其收集的原告个人信息；", c.DefendantName))
+		}
+		if r.OrderApology {
+			item(fmt.Sprintf("被告%s向原告书面赔礼道歉；", c.DefendantName))
+		}
+		if r.OrderCompensationFen > 0 {
+			item(fmt.Sprintf("被告%s赔偿原告损失%s元；", c.DefendantName, FormatYuan(r.OrderCompensationFen)))
+		}
+		if r.OrderCostsFen > 0 {
+			item(fmt.Sprintf("被告%s赔偿原告合理开支%s元；", c.DefendantName, FormatYuan(r.OrderCostsFen)))
+		}
+		if r.Outcome == "partly_upheld" {
+			item("驳回原告的其他诉讼请求。")
+		}
+	}
+	bearer := map[string]string{"defendant": "由被告负担", "plaintiff": "由原告负担", "shared": "由原告、被告各负担一半"}[r.FeeBorneBy]
+	fmt.Fprintf(&b, "\n案件受理费%s元，%s。\n", FormatYuan(c.FeeTotalFen), bearer)
+	b.WriteString("如不服本判决，可以在判决书送达之日起十五日内提起上诉。\n\n")
+	fmt.Fprintf(&b, "%s\n", r.IssuedAt.In(s.court.Location).Format("2006年1月2日"))
+	return b.String()
+}
+
+// AnonymisedRuling is the ruling text as published: natural persons reduced to surname + 某,
+// contact and identity numbers and addresses removed, companies named (DESIGN.md §5).
+func (s *Store) AnonymisedRuling(c *Case, r *Ruling) string {
+	var persons, addresses []string
+	if c.PlaintiffName != "" {
+		persons = append(persons, c.PlaintiffName)
+	}
+	if c.PlaintiffAddress != "" {
+		addresses = append(addresses, c.PlaintiffAddress)
+	}
+	return Anonymise(AnonymiseInput{Text: s.RulingText(c, r), Persons: persons, Addresses: addresses, Keep: []string{c.DefendantName}})
+}
