@@ -554,8 +554,3 @@ func (s *Store) loadVisible(tx *gorm.DB, u *User, caseID int64) (*Case, error) {
 func (s *Store) CaseFor(ctx context.Context, u *User, caseID int64) (*Case, error) {
 	return s.loadVisible(s.db.WithContext(ctx), u, caseID)
 }
-
-// VisibleCases scopes a query to the cases u may see (for list builders).
-func (s *Store) VisibleCases(ctx context.Context, u *User) *gorm.DB {
-	return visibleScope(s.db.WithContext(ctx).Model(&Case{}), u)
-}

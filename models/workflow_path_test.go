@@ -57,8 +57,8 @@ func TestWholeCasePath(t *testing.T) {
 		Defendant: &models.DefendantInput{Name: strp("某某科技有限公司"), USCC: strp(models.CompleteUSCC("91110000MA01ABCD2")),
 			Sector: strp("ecommerce"), Platform: strp("ShopApp"), Address: strp("北京市海淀区某路1号")},
 		Categories: &cats, InfoTypes: &infos,
-		Facts:      strp("The app refused service unless I allowed location access at all times, which it does not need."),
-		Requests:   &models.RequestsInput{StopProcessing: boolp(true), Deletion: boolp(true), Compensation: strp("2900.00"), Costs: strp("0")},
+		Facts:    strp("The app refused service unless I allowed location access at all times, which it does not need."),
+		Requests: &models.RequestsInput{StopProcessing: boolp(true), Deletion: boolp(true), Compensation: strp("2900.00"), Costs: strp("0")},
 	})
 	if err != nil {
 		t.Fatal(err)
