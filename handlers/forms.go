@@ -42,8 +42,12 @@ var badRequest = &models.Error{Kind: models.KindBadRequest, Code: "bad_request",
 func jsonError(err error) error {
 	var te *json.UnmarshalTypeError
 	var mbe *http.MaxBytesError
+	var he *echo.HTTPError
 	switch {
 	case errors.As(err, &mbe):
+		return models.ErrTooLarge
+	case errors.As(err, &he) && he.Code == http.StatusRequestEntityTooLarge:
+		// echo's body-limit reader reports a body without Content-Length running over the cap.
 		return models.ErrTooLarge
 	case errors.As(err, &te):
 		field := te.Field

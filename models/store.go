@@ -2,6 +2,7 @@ package models
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -47,6 +48,9 @@ type Store struct {
 	log      *slog.Logger
 	pwCost   int
 	throttle *LoginThrottle
+
+	dummyOnce sync.Once
+	dummy     []byte // see dummyHash
 }
 
 // New builds the Store from its dependencies.

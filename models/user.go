@@ -264,8 +264,14 @@ func (s *Store) UserByEmail(ctx context.Context, email string) (*User, error) {
 }
 
 // dummyHash lets a login for an unknown email spend the same time as a real one, so response
-// times do not reveal which emails have accounts.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("netcourt-timing-equaliser"), 10)
+// times do not reveal which emails have accounts. It must use the store's own cost: bcrypt's
+// time doubles with each step, so a cheaper dummy would give unknown emails away.
+func (s *Store) dummyHash() []byte {
+	s.dummyOnce.Do(func() {
+		s.dummy, _ = bcrypt.GenerateFromPassword([]byte("netcourt-timing-equaliser"), s.pwCost)
+	})
+	return s.dummy
+}
 
 // Authenticate checks an email and password, applying the per-account and per-IP throttle.
 // Failures never say whether the email exists.
@@ -280,7 +286,7 @@ func (s *Store) Authenticate(ctx context.Context, email, password, ip string) (*
 		return nil, err
 	}
 	if u == nil || len(password) > 4*PasswordMaxLen {
-		_ = bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
+		_ = bcrypt.CompareHashAndPassword(s.dummyHash(), passwordBytes(password))
 		s.throttle.Fail(email, ip, now)
 		return nil, ErrBadCredentials
 	}
