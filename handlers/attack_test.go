@@ -316,7 +316,7 @@ func newHostileWorld(t *testing.T) *hostileWorld {
 	ctx := context.Background()
 	w := &hostileWorld{atkServer: s, users: map[string]*models.User{}, cookies: map[string][]*http.Cookie{}, tokens: map[string]string{}}
 	// A plaintiff registers through the API with a hostile name.
-	rec := tk.Do(t, s.e, "POST", "/api/v1/auth/register", map[string]string{"name": `Mallory <script>alert(1)</script>"><img src=x onerror=alert(1)>`, "email": "mallory@example.test",
+	rec := tk.Do(t, s.e, "POST", "/api/v1/auth/register", map[string]string{"name": `Mallory {{7*7}} <script>alert(1)</script>"><img src=x onerror=alert(1)>`, "email": "mallory@example.test",
 		"phone": "13800138000", "password": tk.Password})
 	if rec.Code != http.StatusCreated {
 		t.Fatalf("register hostile name: %d %s", rec.Code, rec.Body.String())
