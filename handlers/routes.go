@@ -12,11 +12,12 @@ import (
 // routes lists every route, grouped by who may call it, with the guard on the same line.
 // The authorisation-matrix test walks e.Routes(), so a new route without an entry there fails.
 func (s *Server) routes(e *echo.Echo) {
+	// Security headers go first, before routing, so even the trailing-slash redirect has them.
+	e.Pre(securityHeaders)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
 	e.Use(bodyLimit())
 	e.Use(s.language)
 	e.Use(s.authenticate)
