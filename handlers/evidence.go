@@ -218,6 +218,12 @@ func (s *Server) receiveEvidence(c echo.Context, caseID int64) ([]*models.Eviden
 			break
 		}
 		if err != nil {
+			var mbe *http.MaxBytesError
+			if !errors.As(err, &mbe) && ctx.Err() == nil {
+				// Any other failure to find the next part is a malformed body (a bad boundary,
+				// control characters in a part's headers, a body cut short).
+				err = models.WithMessage(badRequest, "The multipart body could not be read.")
+			}
 			return fail(err)
 		}
 		switch name := part.FormName(); {

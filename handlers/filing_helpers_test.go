@@ -115,7 +115,8 @@ func multipartBody(t testing.TB, parts ...mpart) (string, []byte) {
 	for _, p := range parts {
 		h := textproto.MIMEHeader{}
 		if p.filename != "" || p.name == "file" {
-			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q; filename=%q`, p.name, p.filename))
+			// Written raw, as a hostile client would, not Go-escaped.
+			h.Set("Content-Disposition", `form-data; name="`+p.name+`"; filename="`+p.filename+`"`)
 			h.Set("Content-Type", "application/octet-stream")
 		} else {
 			h.Set("Content-Disposition", fmt.Sprintf(`form-data; name=%q`, p.name))
