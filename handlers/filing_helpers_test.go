@@ -106,7 +106,9 @@ type mpart struct {
 
 func textPart(name, v string) mpart { return mpart{name: name, data: []byte(v)} }
 
-func filePart(filename string, data []byte) mpart { return mpart{name: "file", filename: filename, data: data} }
+func filePart(filename string, data []byte) mpart {
+	return mpart{name: "file", filename: filename, data: data}
+}
 
 func multipartBody(t testing.TB, parts ...mpart) (string, []byte) {
 	t.Helper()

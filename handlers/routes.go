@@ -70,7 +70,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/cases/:id/confirmation", s.confirmationPage, plaintiff)
 	e.GET("/cases/:id/withdraw", s.withdrawPage, plaintiff)
 	e.POST("/cases/:id/withdraw", s.withdrawSubmit, plaintiff)
-	e.GET("/cases/:id/evidence/:eid/file", s.serveEvidence, anyone)       // any role that can see the case (checked in models)
+	e.GET("/cases/:id/evidence/:eid/file", s.serveEvidence, anyone)      // any role that can see the case (checked in models)
 	e.GET("/cases/:id/evidence/:eid/preview", s.previewEvidence, anyone) // images only, inline
 
 	// --- docket pages (clerk) and defendant pages ---
