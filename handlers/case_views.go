@@ -245,3 +245,42 @@ func (s *Server) viewCase(d *CaseDetail) caseView {
 	}
 	return v
 }
+
+// caseSummaryView is the compact form of a case used in lists (GET /api/v1/cases and the
+// docket): enough to pick a case, without its evidence, events or text.
+type caseSummaryView struct {
+	ID           int64                `json:"id"`
+	Reference    *string              `json:"reference"`
+	DocketNo     *string              `json:"docket_no"`
+	Status       string               `json:"status"`
+	Procedure    *string              `json:"procedure"`
+	Plaintiff    personRef            `json:"plaintiff"`
+	Defendant    defendantSummaryView `json:"defendant"`
+	Categories   []string             `json:"categories"`
+	NextDeadline *string              `json:"next_deadline"`
+	JudgeID      *int64               `json:"judge_id"`
+	CreatedAt    string               `json:"created_at"`
+	UpdatedAt    string               `json:"updated_at"`
+	SubmittedAt  *string              `json:"submitted_at"`
+}
+
+type defendantSummaryView struct {
+	Name     string `json:"name"`
+	Sector   string `json:"sector"`
+	Platform string `json:"platform"`
+}
+
+func viewCaseSummary(c *models.Case) caseSummaryView {
+	v := caseSummaryView{
+		ID: c.ID, Reference: c.Reference, DocketNo: c.DocketNo, Status: string(c.Status),
+		Plaintiff:  personRef{ID: c.PlaintiffID, Name: c.PlaintiffName},
+		Defendant:  defendantSummaryView{Name: c.DefendantName, Sector: c.DefendantSector, Platform: c.DefendantPlatform},
+		Categories: c.CategoryList(), NextDeadline: rfc3339Ptr(c.NextDeadline), JudgeID: c.JudgeID,
+		CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), SubmittedAt: rfc3339Ptr(c.SubmittedAt),
+	}
+	if c.Procedure != "" {
+		p := c.Procedure
+		v.Procedure = &p
+	}
+	return v
+}

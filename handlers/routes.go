@@ -12,11 +12,12 @@ import (
 // routes lists every route, grouped by who may call it, with the guard on the same line.
 // The authorisation-matrix test walks e.Routes(), so a new route without an entry there fails.
 func (s *Server) routes(e *echo.Echo) {
+	// Security headers go first, before routing, so even the trailing-slash redirect has them.
+	e.Pre(securityHeaders)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
 	e.Use(middleware.Recover())
-	e.Use(securityHeaders)
 	e.Use(bodyLimit())
 	e.Use(s.language)
 	e.Use(s.authenticate)
@@ -25,7 +26,6 @@ func (s *Server) routes(e *echo.Echo) {
 
 	anyone := s.requireUser
 	plaintiff := s.requireRole(models.RolePlaintiff)
-	_ = plaintiff
 
 	// Health and static assets.
 	e.GET("/healthz", s.healthz)
@@ -47,6 +47,32 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/go/case/:id", s.goToCase, anyone)
 
 	// --- filing pages (plaintiff) ---
+	e.GET("/cases", s.myCasesPage, plaintiff)
+	e.POST("/cases/new", s.startComplaint, plaintiff)
+	e.GET("/cases/:id", s.plaintiffCasePage, plaintiff)
+	e.GET("/cases/:id/complaint", s.taskListPage, plaintiff)
+	e.GET("/cases/:id/complaint/defendant", s.sectionPage("defendant"), plaintiff)
+	e.POST("/cases/:id/complaint/defendant", s.saveSection("defendant"), plaintiff)
+	e.GET("/cases/:id/complaint/categories", s.sectionPage("categories"), plaintiff)
+	e.POST("/cases/:id/complaint/categories", s.saveSection("categories"), plaintiff)
+	e.GET("/cases/:id/complaint/info", s.sectionPage("info"), plaintiff)
+	e.POST("/cases/:id/complaint/info", s.saveSection("info"), plaintiff)
+	e.GET("/cases/:id/complaint/facts", s.sectionPage("facts"), plaintiff)
+	e.POST("/cases/:id/complaint/facts", s.saveSection("facts"), plaintiff)
+	e.GET("/cases/:id/complaint/requests", s.sectionPage("requests"), plaintiff)
+	e.POST("/cases/:id/complaint/requests", s.saveSection("requests"), plaintiff)
+	e.GET("/cases/:id/complaint/evidence", s.evidencePage, plaintiff)
+	e.POST("/cases/:id/complaint/evidence", s.evidenceUploadSubmit, plaintiff) // multipart, streamed; CSRF token in the query
+	e.POST("/cases/:id/complaint/evidence/:eid/remove", s.evidenceRemoveSubmit, plaintiff)
+	e.GET("/cases/:id/check", s.checkPage, plaintiff)
+	e.GET("/cases/:id/declaration", s.declarationPage, plaintiff)
+	e.POST("/cases/:id/declaration", s.declarationSubmit, plaintiff)
+	e.POST("/cases/:id/submit", s.submitComplaint, plaintiff) // one-time form token via Store.Once
+	e.GET("/cases/:id/confirmation", s.confirmationPage, plaintiff)
+	e.GET("/cases/:id/withdraw", s.withdrawPage, plaintiff)
+	e.POST("/cases/:id/withdraw", s.withdrawSubmit, plaintiff)
+	e.GET("/cases/:id/evidence/:eid/file", s.serveEvidence, anyone)      // any role that can see the case (checked in models)
+	e.GET("/cases/:id/evidence/:eid/preview", s.previewEvidence, anyone) // images only, inline
 
 	// --- docket pages (clerk) and defendant pages ---
 
@@ -66,6 +92,12 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/cases/:id/:action", s.apiCaseAction, anyone)
 
 	// --- filing API (plaintiff) ---
+	api.GET("/cases", s.apiListCases, anyone)
+	api.POST("/cases", s.apiCreateCase, plaintiff)
+	api.PATCH("/cases/:id", s.apiPatchCase, plaintiff)
+	api.POST("/cases/:id/evidence", s.apiUploadEvidence, anyone) // the parties; models refuse others (403) and other cases (404)
+	api.GET("/cases/:id/evidence/:eid/file", s.serveEvidence, anyone)
+	api.DELETE("/cases/:id/evidence/:eid", s.apiDeleteEvidence, plaintiff)
 
 	// --- docket API (clerk) and defendant API ---
 

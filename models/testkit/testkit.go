@@ -14,6 +14,9 @@
 //	judge := f.Judge(t)
 //	token := testkit.LoginAPI(t, e, judge.Email, testkit.Password)
 //	rec := testkit.Do(t, e, "GET", "/api/v1/me", nil, testkit.Bearer(token))
+//
+// Table-driven HTTP tests use Scenario / RunScenarios (each scenario on a fresh fixture).
+// Page tests sign in with LoginPage and fetch a form's CSRF token with FormToken.
 package testkit
 
 import (
@@ -165,6 +168,9 @@ func openPostgres(t testing.TB, dsn string) *gorm.DB {
 	})
 	q := u.Query()
 	q.Set("search_path", schema)
+	// Test data need not survive a power cut; not waiting for the WAL flush on every commit
+	// makes the suite several times faster.
+	q.Set("synchronous_commit", "off")
 	u.RawQuery = q.Encode()
 	db, _, err := models.OpenDB(models.DBConfig{DSN: u.String()})
 	if err != nil {

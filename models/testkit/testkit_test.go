@@ -2,6 +2,7 @@ package testkit_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -49,5 +50,24 @@ func TestLoginPageGivesASession(t *testing.T) {
 	rec := testkit.Do(t, e, http.MethodGet, "/account", nil, testkit.Cookie(cookies...))
 	if rec.Code != http.StatusOK {
 		t.Fatalf("/account after page login: %d", rec.Code)
+	}
+}
+
+func TestEachFixtureHasItsOwnDatabase(t *testing.T) {
+	a, b := testkit.NewStore(t), testkit.NewStore(t)
+	a.Plaintiff(t)
+	var n int64
+	if err := b.DB.Model(&models.User{}).Count(&n).Error; err != nil || n != 0 {
+		t.Fatalf("second fixture sees %d users (%v)", n, err)
+	}
+	if testkit.PostgresEnabled() {
+		var path, sync string
+		a.DB.Raw("SHOW search_path").Scan(&path)
+		a.DB.Raw("SHOW synchronous_commit").Scan(&sync)
+		if !strings.HasPrefix(path, "t_") || sync != "off" {
+			t.Fatalf("search_path %q, synchronous_commit %q", path, sync)
+		}
+	} else if a.Store.Dialect() != models.SQLite {
+		t.Fatalf("dialect %s", a.Store.Dialect())
 	}
 }
