@@ -456,7 +456,11 @@ func TestAttackStoredXSS(t *testing.T) {
 						t.Errorf("%s as %s: status %d", path, role, rec.Code)
 					}
 					escapedEverywhere(t, fmt.Sprintf("GET %s as %s (%d)", path, role, rec.Code), rec.Body.String())
-					if ct := rec.Header().Get("Content-Type"); rec.Code == 200 && !strings.Contains(ct, "html") && !strings.Contains(ct, "json") {
+					// Pages are HTML, the API JSON; only an image preview is anything else,
+					// and then as a sniffed image the browser may not reinterpret.
+					ct := rec.Header().Get("Content-Type")
+					image := strings.HasPrefix(ct, "image/") && strings.HasSuffix(path, "/preview") && rec.Header().Get("X-Content-Type-Options") == "nosniff"
+					if rec.Code == 200 && !strings.Contains(ct, "html") && !strings.Contains(ct, "json") && !image {
 						t.Errorf("%s: content type %q", path, ct)
 					}
 					pages++
@@ -654,7 +658,7 @@ func TestAttackMassAssignment(t *testing.T) {
 
 // --- bodies: oversize, malformed, many parts ---
 
-func multipartBody(t *testing.T, parts int, fields map[string]string) ([]byte, string) {
+func atkMultipart(t *testing.T, parts int, fields map[string]string) ([]byte, string) {
 	t.Helper()
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)
@@ -693,7 +697,7 @@ func TestAttackBodies(t *testing.T) {
 		page   bool
 		want   []int
 	}
-	mp2000, mpCT := multipartBody(t, 2000, nil)
+	mp2000, mpCT := atkMultipart(t, 2000, nil)
 	mpBad := []byte("--xyz\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\nunterminated")
 	cases := []bodyCase{
 		{"2 MB JSON to an action", "POST", fmt.Sprintf("/api/v1/cases/%d/withdraw", id), big, bearer("application/json"), false, []int{413}},
@@ -734,6 +738,56 @@ func TestAttackBodies(t *testing.T) {
 			t.Logf("answered %d in %v", st, time.Since(start).Round(time.Millisecond))
 		})
 	}
+	// Evidence uploads: hostile multipart and hostile files.
+	draft := buildCase(t, s.f, p, s.f.Clerk(t), s.f.Judge(t), s.f.Defendant(t), models.StatusDraft, completeComplaint())
+	upload := fmt.Sprintf("/api/v1/cases/%d/evidence", draft)
+	file := func(name, content string) ([]byte, string) {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		_ = mw.WriteField("title", "Hostile file")
+		fw, _ := mw.CreateFormFile("file", name)
+		_, _ = io.WriteString(fw, content)
+		_ = mw.Close()
+		return buf.Bytes(), mw.FormDataContentType()
+	}
+	htmlFile, htmlCT := file("page.html", "<!DOCTYPE html><html><body><script>alert(1)</script></body></html>")
+	svgFile, svgCT := file("image.svg", `<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>`)
+	exeFile, exeCT := file("report.pdf", "MZ\x90\x00 this is not a PDF")
+	uploads := []bodyCase{
+		{"malformed multipart to evidence", "POST", upload, mpBad, bearer("multipart/form-data; boundary=xyz"), false, []int{400, 415}},
+		{"2,000-part multipart to evidence", "POST", upload, mp2000, bearer(mpCT), false, []int{400, 413, 415, 422}},
+		{"JSON to evidence", "POST", upload, []byte(`{"file":"x"}`), bearer("application/json"), false, []int{400, 415}},
+		{"HTML disguised as evidence", "POST", upload, htmlFile, bearer(htmlCT), false, []int{415}},
+		{"SVG with script as evidence", "POST", upload, svgFile, bearer(svgCT), false, []int{415}},
+		{"executable named .pdf", "POST", upload, exeFile, bearer(exeCT), false, []int{415}},
+		{"page upload without CSRF", "POST", fmt.Sprintf("/cases/%d/complaint/evidence", draft), htmlFile, map[string]string{"Content-Type": htmlCT}, true, []int{403}},
+	}
+	for _, bc := range uploads {
+		attack(t, bc.name, func(t *testing.T) {
+			var ck []*http.Cookie
+			if bc.page {
+				ck = session // no CSRF cookie or token
+			}
+			st, body, _ := s.req(t, bc.method, bc.path, bc.body, bc.hdr, ck...)
+			ok := false
+			for _, w := range bc.want {
+				ok = ok || st == w
+			}
+			if !ok {
+				t.Fatalf("status %d, want one of %v: %.300s", st, bc.want, body)
+			}
+		})
+	}
+	attack(t, "evidence download is an attachment, never sniffed", func(t *testing.T) {
+		evs, _ := s.f.Store.EvidenceList(context.Background(), draft)
+		if len(evs) != 1 {
+			t.Fatalf("%d evidence files after the hostile uploads, want the fixture's one", len(evs))
+		}
+		st, _, h := s.req(t, "GET", fmt.Sprintf("%s/%d/file", upload, evs[0].ID), nil, bearer(""))
+		if st != 200 || !strings.HasPrefix(h.Get("Content-Disposition"), "attachment") || h.Get("X-Content-Type-Options") != "nosniff" {
+			t.Fatalf("status %d, Content-Disposition %q, nosniff %q", st, h.Get("Content-Disposition"), h.Get("X-Content-Type-Options"))
+		}
+	})
 	// The case is untouched by all of the above.
 	c, err := s.f.Store.CaseFor(context.Background(), p, id)
 	if err != nil || c.Status != models.StatusSubmitted {

@@ -1,8 +1,11 @@
 package handlers_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -103,6 +106,10 @@ func buildCase(t testing.TB, f *tk.Fixture, p, clerk, judge, defendant *models.U
 		t.Fatalf("create case: %v", err)
 	}
 	id := c.ID
+	if _, err := f.Store.AddEvidence(ctx, p, id, models.EvidenceInput{Title: "Screenshot", FileName: "shot.png",
+		Body: bytes.NewReader(tinyPNG), MaxBytes: 1 << 20}); err != nil {
+		t.Fatalf("fixture evidence: %v", err)
+	}
 	adv := func(u *models.User, a models.Action, in models.ActionInput) {
 		t.Helper()
 		if _, _, err := f.Store.Advance(ctx, u, id, a, in); err != nil {
@@ -143,6 +150,27 @@ func buildCase(t testing.TB, f *tk.Fixture, p, clerk, judge, defendant *models.U
 	return 0
 }
 
+// tinyPNG is a valid 1×1 PNG.
+var tinyPNG, _ = base64.StdEncoding.DecodeString("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+
+// uploadBody is a multipart evidence upload: a PNG with a title.
+func uploadBody() rawBody {
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	_ = mw.WriteField("title", "Another screenshot")
+	_ = mw.WriteField("description", "Taken on the day.")
+	fw, _ := mw.CreateFormFile("file", "shot.png")
+	_, _ = fw.Write(tinyPNG)
+	_ = mw.Close()
+	return rawBody{ct: mw.FormDataContentType(), b: buf.Bytes()}
+}
+
+// rawBody is sent as-is with its content type.
+type rawBody struct {
+	ct string
+	b  []byte
+}
+
 // linkDefendant makes u the defendant of the served case, as claiming it with the access
 // code does.
 func linkDefendant(t testing.TB, f *tk.Fixture, caseID int64, u *models.User) {
@@ -178,6 +206,9 @@ const (
 	all404       = "404 404 404 404 404 404 404 404 404"
 	caseReaders  = "L ok 404 ok 404 ok ok 404 404"
 	noCaseForAll = "L 404 404 404 404 404 404 404 404"
+	plaintiffs   = "L ok ok 403 403 403 403 403 403"
+	ownerOnly    = "L ok 404 403 403 403 403 403 403"
+	evidenceRead = "L ok 404 ok 404 ok ok 404 404"
 )
 
 // matrix maps "METHOD path" as the router registers it to its probes.
@@ -246,6 +277,56 @@ func matrix() map[string][]probe {
 			{path: "/api/v1/cases/999999/withdraw", body: map[string]any{"reason": "x"}, want: noCaseForAll},
 		},
 	}
+	// Filing pages (plaintiff): the owner only; other plaintiffs get 404, other roles 403.
+	draft, submitted, served := models.StatusDraft, models.StatusSubmitted, models.StatusServed
+	ownerGet := func(state models.Status, path string) []probe {
+		return []probe{{state: state, path: path, want: ownerOnly}}
+	}
+	m["GET /cases"] = []probe{{path: "/cases", want: plaintiffs}}
+	m["POST /cases/new"] = []probe{{path: "/cases/new", body: url.Values{}, want: plaintiffs}}
+	m["GET /cases/:id"] = []probe{{state: draft, path: "/cases/{id}", want: ownerOnly}, {state: models.StatusDecided, path: "/cases/{id}", want: ownerOnly}}
+	m["GET /cases/:id/complaint"] = ownerGet(draft, "/cases/{id}/complaint")
+	sections := map[string]url.Values{
+		"defendant": {"defendant.name": {"Example Co"}, "defendant.uscc": {models.CompleteUSCC("91110000MA01ABCD2")}, "defendant.sector": {"social"},
+			"defendant.platform": {"App"}, "defendant.address": {"1 Road"}},
+		"categories": {"categories": {"forced_consent"}},
+		"info":       {"info_types": {"phone"}},
+		"facts":      {"facts": {"The app forced consent."}},
+		"requests":   {"stop_processing": {"yes"}, "requests.compensation": {"2900.00"}},
+	}
+	for sec, form := range sections {
+		m["GET /cases/:id/complaint/"+sec] = ownerGet(draft, "/cases/{id}/complaint/"+sec)
+		m["POST /cases/:id/complaint/"+sec] = []probe{{state: draft, path: "/cases/{id}/complaint/" + sec, body: form, want: ownerOnly}}
+	}
+	m["GET /cases/:id/complaint/evidence"] = ownerGet(draft, "/cases/{id}/complaint/evidence")
+	m["POST /cases/:id/complaint/evidence"] = []probe{{state: draft, path: "/cases/{id}/complaint/evidence", body: uploadBody(), want: ownerOnly}}
+	m["POST /cases/:id/complaint/evidence/:eid/remove"] = []probe{{state: draft, path: "/cases/{id}/complaint/evidence/{eid}/remove", body: url.Values{}, want: ownerOnly, fresh: true}}
+	m["GET /cases/:id/check"] = ownerGet(draft, "/cases/{id}/check")
+	m["GET /cases/:id/declaration"] = ownerGet(draft, "/cases/{id}/declaration")
+	m["POST /cases/:id/declaration"] = []probe{{state: draft, path: "/cases/{id}/declaration", body: url.Values{"declaration": {"yes"}}, want: ownerOnly}}
+	m["POST /cases/:id/submit"] = []probe{{state: draft, path: "/cases/{id}/submit", body: url.Values{"form_token": {"{formtoken}"}}, want: ownerOnly, fresh: true}}
+	m["GET /cases/:id/confirmation"] = ownerGet(submitted, "/cases/{id}/confirmation")
+	m["GET /cases/:id/withdraw"] = ownerGet(submitted, "/cases/{id}/withdraw")
+	m["POST /cases/:id/withdraw"] = []probe{{state: submitted, path: "/cases/{id}/withdraw", body: url.Values{"reason": {"Settled privately."}}, want: ownerOnly, fresh: true}}
+	// Evidence files: whoever may see the case, never the administrator.
+	m["GET /cases/:id/evidence/:eid/file"] = []probe{{state: served, path: "/cases/{id}/evidence/{eid}/file", want: evidenceRead},
+		{state: served, path: "/cases/{id}/evidence/999999/file", want: "L 404 404 404 404 404 404 404 404"}}
+	m["GET /cases/:id/evidence/:eid/preview"] = []probe{{state: served, path: "/cases/{id}/evidence/{eid}/preview", want: evidenceRead}}
+	// Filing API.
+	complaint := map[string]any{"defendant": map[string]any{"name": "Example Co", "uscc": models.CompleteUSCC("91110000MA01ABCD2"), "sector": "social",
+		"platform": "App", "address": "1 Road"}, "categories": []string{"forced_consent"}, "info_types": []string{"phone"}, "facts": "Forced consent.",
+		"requests": map[string]any{"stop_processing": true, "compensation": "2900.00", "costs": "0.00"}}
+	m["GET /api/v1/cases"] = []probe{{path: "/api/v1/cases", want: signedIn}}
+	m["POST /api/v1/cases"] = []probe{{path: "/api/v1/cases", body: complaint, want: plaintiffs}}
+	m["PATCH /api/v1/cases/:id"] = []probe{{state: draft, path: "/api/v1/cases/{id}", body: map[string]any{"facts": "More facts."}, want: ownerOnly},
+		{state: submitted, path: "/api/v1/cases/{id}", body: map[string]any{"facts": "Too late."}, want: "L 409 404 403 403 403 403 403 403"}}
+	m["POST /api/v1/cases/:id/evidence"] = []probe{
+		{state: draft, path: "/api/v1/cases/{id}/evidence", body: uploadBody(), want: "L ok 404 404 404 404 404 404 404"},
+		{state: served, path: "/api/v1/cases/{id}/evidence", body: uploadBody(), want: "L ok 404 ok 404 403 403 404 404"},
+	}
+	m["GET /api/v1/cases/:id/evidence/:eid/file"] = []probe{{state: served, path: "/api/v1/cases/{id}/evidence/{eid}/file", want: evidenceRead}}
+	m["DELETE /api/v1/cases/:id/evidence/:eid"] = []probe{{state: draft, path: "/api/v1/cases/{id}/evidence/{eid}", want: ownerOnly, fresh: true}}
+
 	// Anything else under /api/v1 answers a JSON 404, whatever the method.
 	for _, meth := range anyMethods {
 		m[meth+" /api/v1/*"] = []probe{{method: meth, path: "/api/v1/no/such/thing", want: all404}}
@@ -345,6 +426,13 @@ func statusMatches(rec *httptest.ResponseRecorder, want string) bool {
 func (w *azWorld) send(t *testing.T, p principal, pr probe, caseID int64) *httptest.ResponseRecorder {
 	t.Helper()
 	path := strings.ReplaceAll(pr.path, "{id}", fmt.Sprint(caseID))
+	if strings.Contains(path, "{eid}") {
+		evs, err := w.f.Store.EvidenceList(context.Background(), caseID)
+		if err != nil || len(evs) == 0 {
+			t.Fatalf("no evidence on case %d: %v", caseID, err)
+		}
+		path = strings.ReplaceAll(path, "{eid}", fmt.Sprint(evs[0].ID))
+	}
 	api := strings.HasPrefix(path, "/api/")
 	var opts []tk.ReqOpt
 	token, cookies := w.tokens[p], w.cookies[p]
@@ -357,18 +445,27 @@ func (w *azWorld) send(t *testing.T, p principal, pr probe, caseID int64) *httpt
 		if p != anonymous {
 			opts = append(opts, tk.Bearer(token))
 		}
-		if pr.body != nil {
+		if rb, ok := pr.body.(rawBody); ok {
+			opts = append(opts, tk.Raw(rb.ct, rb.b))
+		} else if pr.body != nil {
 			body = w.fillBody(pr.body, p)
 		}
 	} else {
 		// A page request as a browser sends it: cookies and, on POST, the CSRF token.
 		opts = append(opts, tk.Cookie(cookies...), tk.Cookie(&http.Cookie{Name: "nc_csrf", Value: "matrix-csrf-token"}),
 			tk.Header("X-CSRF-Token", "matrix-csrf-token"), tk.Header("Sec-Fetch-Site", "same-origin"))
+		if rb, ok := pr.body.(rawBody); ok {
+			opts = append(opts, tk.Raw(rb.ct, rb.b))
+		}
 		if v, ok := pr.body.(url.Values); ok {
 			form := url.Values{}
 			for k, vs := range v {
 				for _, x := range vs {
-					form.Add(k, strings.ReplaceAll(x, "{p}", fmt.Sprint(int(p))))
+					x = strings.ReplaceAll(x, "{p}", fmt.Sprint(int(p)))
+					if x == "{formtoken}" {
+						x = fmt.Sprintf("%032x", time.Now().UnixNano()+int64(p))
+					}
+					form.Add(k, x)
 				}
 			}
 			opts = append(opts, tk.Form(form))
