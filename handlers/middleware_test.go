@@ -236,4 +236,3 @@ func TestLogoutPageNeedsCSRF(t *testing.T) {
 		t.Fatalf("the old session cookie still works after logout: %d", rec.Code)
 	}
 }
-
