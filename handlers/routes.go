@@ -26,6 +26,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	anyone := s.requireUser
 	plaintiff := s.requireRole(models.RolePlaintiff)
+	admin := s.requireRole(models.RoleAdmin)
 
 	// Health and static assets.
 	e.GET("/healthz", s.healthz)
@@ -45,6 +46,13 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/inbox", s.inboxPage, anyone)
 	e.POST("/inbox/read", s.inboxMarkRead, anyone)
 	e.GET("/go/case/:id", s.goToCase, anyone)
+
+	// Administration pages.
+	e.GET("/admin", s.adminPage, admin)
+	e.POST("/admin/users", s.adminCreateSubmit, admin)
+	e.POST("/admin/users/:id/disable", s.adminSetDisabledSubmit(true), admin)
+	e.POST("/admin/users/:id/enable", s.adminSetDisabledSubmit(false), admin)
+	e.GET("/admin/audit", s.adminAuditPage, admin)
 
 	// --- filing pages (plaintiff) ---
 	e.GET("/cases", s.myCasesPage, plaintiff)
@@ -102,6 +110,13 @@ func (s *Server) routes(e *echo.Echo) {
 	// --- docket API (clerk) and defendant API ---
 
 	// --- bench API (judge) and public record API ---
+
+	// --- administration (accounts and audit; no case contents) ---
+	api.GET("/admin/users", s.apiAdminUsers, admin)
+	api.POST("/admin/users", s.apiAdminCreateUser, admin)
+	api.POST("/admin/users/:id/disable", s.apiAdminSetDisabled(true), admin)
+	api.POST("/admin/users/:id/enable", s.apiAdminSetDisabled(false), admin)
+	api.GET("/admin/audit", s.apiAdminAudit, admin)
 
 	// Anything else under /api answers JSON 404 (the error handler sees the /api prefix).
 	api.Any("/*", func(echo.Context) error { return models.ErrNotFound })
