@@ -71,4 +71,3 @@ func (s *Store) AdminCreateStaff(ctx context.Context, admin *User, in StaffInput
 	s.Audit(ctx, AuditEntry{UserID: admin.ID, Action: AuditAccountChange, IP: ip, Detail: "created " + string(u.Role) + " " + strconv.FormatInt(u.ID, 10)})
 	return u, nil
 }
-
