@@ -104,7 +104,9 @@ func newBench(t *testing.T, stop string) *bench {
 	return b
 }
 
-func (b *bench) path(suffix string) string { return fmt.Sprintf("/api/v1/cases/%d/%s", b.caseID, suffix) }
+func (b *bench) path(suffix string) string {
+	return fmt.Sprintf("/api/v1/cases/%d/%s", b.caseID, suffix)
+}
 
 func (b *bench) page(suffix string) string { return fmt.Sprintf("/bench/cases/%d%s", b.caseID, suffix) }
 

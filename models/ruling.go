@@ -161,6 +161,19 @@ func validateRuling(c *Case, in *RulingInput) error {
 
 func joinCodesList(codes []string) []string { return splitCodes(joinCodes(codes, CategoryCodes())) }
 
+// categoryZH names each category of infringement and its PIPL articles in the ruling's
+// language, Chinese.
+var categoryZH = map[string][2]string{
+	"no_consent":                {"未经同意收集个人信息", "《个人信息保护法》第十三条、第十四条"},
+	"forced_consent":            {"强制授权或捆绑同意", "《个人信息保护法》第十六条"},
+	"excessive_collection":      {"超出必要范围收集个人信息", "《个人信息保护法》第六条"},
+	"sensitive_without_consent": {"未经单独同意处理敏感个人信息", "《个人信息保护法》第二十八条、第二十九条"},
+	"unsolicited_push":          {"未经同意推送信息或自动化营销", "《个人信息保护法》第二十四条"},
+	"leak":                      {"个人信息泄露或未尽安全保障义务", "《个人信息保护法》第九条、第五十一条、第五十七条"},
+	"rights_request_refused":    {"拒绝查阅、复制、更正、删除请求", "《个人信息保护法》第四十四条至第四十七条、第五十条"},
+	"unlawful_transfer":         {"违法向第三方提供个人信息", "《个人信息保护法》第二十三条"},
+}
+
 // RulingHash fingerprints the ruling's content, recorded in the event chain so any later edit
 // to the ruling row is detectable.
 func RulingHash(r *Ruling) string {
@@ -246,7 +259,8 @@ func (s *Store) RulingText(c *Case, r *Ruling) string {
 	}
 	b.WriteString("本院认为：\n")
 	for _, code := range r.FindingList() {
-		fmt.Fprintf(&b, "- %s (%s)\n", code, CategoryArticles(code))
+		zh := categoryZH[code]
+		fmt.Fprintf(&b, "- %s（%s）\n", zh[0], zh[1])
 	}
 	fmt.Fprintf(&b, "%s\n\n判决如下：\n", r.Reasoning)
 	n := 0
