@@ -337,3 +337,24 @@ func HistogramMedian(h map[int]int64) (*float64, int64) {
 	m := float64(vlo+vhi) / 2
 	return &m, n
 }
+
+// EnsureStats rebuilds the counters when there are none but submitted cases exist — the state
+// right after migration 0003_stats on a database that already held cases. It costs two
+// one-row queries otherwise; cmd/netcourt calls it at start-up.
+func (s *Store) EnsureStats(ctx context.Context) error {
+	var have, cases []int64
+	if err := s.db.WithContext(ctx).Model(&StatCounter{}).Limit(1).Pluck("value", &have).Error; err != nil {
+		return err
+	}
+	if len(have) > 0 {
+		return nil
+	}
+	if err := s.db.WithContext(ctx).Model(&Case{}).Where("submitted_at IS NOT NULL").Limit(1).Pluck("id", &cases).Error; err != nil {
+		return err
+	}
+	if len(cases) == 0 {
+		return nil
+	}
+	s.log.Info("statistics counters are empty; rebuilding them from the cases")
+	return s.RebuildStats(ctx)
+}

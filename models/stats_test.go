@@ -314,6 +314,19 @@ func TestStatsMatchGeneratedDocket(t *testing.T) {
 		t.Fatal(err)
 	}
 	compareStats(t, "repaired", repaired, e)
+
+	// After migration 0003 on a database that already held cases, start-up fills the counters.
+	if err := w.f.DB.Exec("DELETE FROM stat_counters").Error; err != nil {
+		t.Fatal(err)
+	}
+	if err := w.f.Store.EnsureStats(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ensured, err := w.f.Store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	compareStats(t, "ensured", ensured, e)
 }
 
 func TestStatsEmptyAndDraftsNotCounted(t *testing.T) {
