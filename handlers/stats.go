@@ -192,14 +192,14 @@ func columnChart(id, title, desc, keyHead, valHead string, items []chartItem) ch
 		}
 	}
 	ch.Empty = max == 0
+	base := height - bottom
+	ch.Baseline = f1(base)
 	n := len(items)
 	if n == 0 {
 		return ch
 	}
 	slot := (float64(width) - 2*left) / float64(n)
 	every := (n + 11) / 12
-	base := height - bottom
-	ch.Baseline = f1(base)
 	for i, it := range items {
 		h := 0.0
 		if max > 0 {
