@@ -85,6 +85,17 @@ func (s *Server) routes(e *echo.Echo) {
 	// --- docket pages (clerk) and defendant pages ---
 
 	// --- bench pages (judge) and public record ---
+	judge := s.requireRole(models.RoleJudge)
+	e.GET("/bench", s.benchPage, judge)
+	e.GET("/bench/cases/:id", s.benchCasePage, judge)
+	e.GET("/bench/cases/:id/evidence/:eid", s.benchEvidenceFile, judge)
+	e.GET("/bench/cases/:id/:action", s.benchActionPage, judge)
+	e.POST("/bench/cases/:id/:action", s.benchActionSubmit, judge)
+	e.GET("/cases/:id/ruling", s.rulingPrintPage, anyone)
+	e.GET("/rulings", s.rulingsPage)
+	e.GET("/rulings/:id", s.rulingPage)
+	e.GET("/statistics", s.statisticsPage)
+	e.GET("/statistics.csv", s.statisticsCSV)
 
 	// Public API.
 	api := e.Group("/api/v1")
@@ -110,6 +121,9 @@ func (s *Server) routes(e *echo.Echo) {
 	// --- docket API (clerk) and defendant API ---
 
 	// --- bench API (judge) and public record API ---
+	api.GET("/rulings", s.apiRulings)
+	api.GET("/rulings/:id", s.apiRuling)
+	api.GET("/stats", s.apiStats)
 
 	// --- administration (accounts and audit; no case contents) ---
 	api.GET("/admin/users", s.apiAdminUsers, admin)
