@@ -140,6 +140,8 @@ func homeFor(u *models.User) string {
 		return "/docket"
 	case models.RoleJudge:
 		return "/bench"
+	case models.RoleAdmin:
+		return "/admin"
 	}
 	return "/account"
 }

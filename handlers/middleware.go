@@ -188,25 +188,40 @@ func noStore(next echo.HandlerFunc) echo.HandlerFunc {
 // csrf protects every state-changing page request with a token (double-submit cookie,
 // compared in constant time by echo) and refuses cross-site requests outright using the
 // browser's Sec-Fetch-Site header. The API is exempt because it accepts no cookies.
+// Upload forms carry the token in the query string and are never checked against the body:
+// echo would otherwise parse a multi-megabyte multipart body (even for a forged request)
+// before the streaming handler sees it.
 func (s *Server) csrf() echo.MiddlewareFunc {
-	return middleware.CSRFWithConfig(middleware.CSRFConfig{
-		Skipper: func(c echo.Context) bool {
-			return isAPIPath(c.Request().URL.Path) || strings.HasPrefix(c.Request().URL.Path, "/static/")
-		},
-		// The query lookup lets upload forms carry the token without the middleware parsing
-		// a multi-megabyte multipart body before the streaming handler sees it.
-		TokenLookup:    "header:X-CSRF-Token,query:" + csrfField + ",form:" + csrfField,
-		CookieName:     csrfCookie,
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   s.opts.SecureCookies,
-		CookieSameSite: http.SameSiteLaxMode,
-		CookieMaxAge:   12 * 3600,
-		ContextKey:     "csrf",
-		ErrorHandler: func(err error, c echo.Context) error {
-			return echo.NewHTTPError(http.StatusForbidden, "csrf: "+err.Error())
-		},
-	})
+	skip := func(c echo.Context) bool {
+		return isAPIPath(c.Request().URL.Path) || strings.HasPrefix(c.Request().URL.Path, "/static/")
+	}
+	config := func(lookup string) echo.MiddlewareFunc {
+		return middleware.CSRFWithConfig(middleware.CSRFConfig{
+			Skipper:        skip,
+			TokenLookup:    lookup,
+			CookieName:     csrfCookie,
+			CookiePath:     "/",
+			CookieHTTPOnly: true,
+			CookieSecure:   s.opts.SecureCookies,
+			CookieSameSite: http.SameSiteLaxMode,
+			CookieMaxAge:   12 * 3600,
+			ContextKey:     "csrf",
+			ErrorHandler: func(err error, c echo.Context) error {
+				return echo.NewHTTPError(http.StatusForbidden, "csrf: "+err.Error())
+			},
+		})
+	}
+	forms := config("header:X-CSRF-Token,form:" + csrfField)
+	uploads := config("header:X-CSRF-Token,query:" + csrfField)
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		formsNext, uploadsNext := forms(next), uploads(next)
+		return func(c echo.Context) error {
+			if isUploadRequest(c) {
+				return uploadsNext(c)
+			}
+			return formsNext(c)
+		}
+	}
 }
 
 func (s *Server) setSessionCookie(c echo.Context, token string, expires time.Time) {

@@ -27,6 +27,17 @@ var templateFuncs = template.FuncMap{
 	"yuan": models.FormatYuan,
 	"join": strings.Join,
 	"add":  func(a, b int) int { return a + b },
+	// filesize shows a byte count the way people read it (1.5 MB); the exact figure stays
+	// available next to the SHA-256 for the court.
+	"filesize": func(n int64) string {
+		switch {
+		case n >= 1<<20:
+			return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+		case n >= 1<<10:
+			return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+		}
+		return fmt.Sprintf("%d B", n)
+	},
 	"dict": func(kv ...any) (map[string]any, error) {
 		if len(kv)%2 != 0 {
 			return nil, fmt.Errorf("dict needs pairs")

@@ -26,6 +26,7 @@ func (s *Server) routes(e *echo.Echo) {
 
 	anyone := s.requireUser
 	plaintiff := s.requireRole(models.RolePlaintiff)
+	admin := s.requireRole(models.RoleAdmin)
 
 	// Health and static assets.
 	e.GET("/healthz", s.healthz)
@@ -45,6 +46,13 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/inbox", s.inboxPage, anyone)
 	e.POST("/inbox/read", s.inboxMarkRead, anyone)
 	e.GET("/go/case/:id", s.goToCase, anyone)
+
+	// Administration pages.
+	e.GET("/admin", s.adminPage, admin)
+	e.POST("/admin/users", s.adminCreateSubmit, admin)
+	e.POST("/admin/users/:id/disable", s.adminSetDisabledSubmit(true), admin)
+	e.POST("/admin/users/:id/enable", s.adminSetDisabledSubmit(false), admin)
+	e.GET("/admin/audit", s.adminAuditPage, admin)
 
 	// --- filing pages (plaintiff) ---
 	e.GET("/cases", s.myCasesPage, plaintiff)
@@ -77,6 +85,17 @@ func (s *Server) routes(e *echo.Echo) {
 	// --- docket pages (clerk) and defendant pages ---
 
 	// --- bench pages (judge) and public record ---
+	judge := s.requireRole(models.RoleJudge)
+	e.GET("/bench", s.benchPage, judge)
+	e.GET("/bench/cases/:id", s.benchCasePage, judge)
+	e.GET("/bench/cases/:id/evidence/:eid", s.benchEvidenceFile, judge)
+	e.GET("/bench/cases/:id/:action", s.benchActionPage, judge)
+	e.POST("/bench/cases/:id/:action", s.benchActionSubmit, judge)
+	e.GET("/cases/:id/ruling", s.rulingPrintPage, anyone)
+	e.GET("/rulings", s.rulingsPage)
+	e.GET("/rulings/:id", s.rulingPage)
+	e.GET("/statistics", s.statisticsPage)
+	e.GET("/statistics.csv", s.statisticsCSV)
 
 	// Public API.
 	api := e.Group("/api/v1")
@@ -102,6 +121,16 @@ func (s *Server) routes(e *echo.Echo) {
 	// --- docket API (clerk) and defendant API ---
 
 	// --- bench API (judge) and public record API ---
+	api.GET("/rulings", s.apiRulings)
+	api.GET("/rulings/:id", s.apiRuling)
+	api.GET("/stats", s.apiStats)
+
+	// --- administration (accounts and audit; no case contents) ---
+	api.GET("/admin/users", s.apiAdminUsers, admin)
+	api.POST("/admin/users", s.apiAdminCreateUser, admin)
+	api.POST("/admin/users/:id/disable", s.apiAdminSetDisabled(true), admin)
+	api.POST("/admin/users/:id/enable", s.apiAdminSetDisabled(false), admin)
+	api.GET("/admin/audit", s.apiAdminAudit, admin)
 
 	// Anything else under /api answers JSON 404 (the error handler sees the /api prefix).
 	api.Any("/*", func(echo.Context) error { return models.ErrNotFound })

@@ -497,7 +497,15 @@ func replaceNames(text string, pats []namePattern, s *slots) string {
 	return text
 }
 
-func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+// isWordRune says whether r would continue a Latin-script word. Han, kana and hangul do not:
+// Chinese text runs straight into a Latin name ("原告John Smith与被告"), and the name must still
+// be found there.
+func isWordRune(r rune) bool {
+	if unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul) {
+		return false
+	}
+	return unicode.IsLetter(r) || unicode.IsDigit(r)
+}
 
 func isDigitRune(r rune) bool { return r >= '0' && r <= '9' || r >= '０' && r <= '９' }
 

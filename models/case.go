@@ -473,6 +473,7 @@ func (s *Store) UpdateComplaint(ctx context.Context, u *User, caseID int64, in C
 		if expectedVersion > 0 && expectedVersion != c.Version {
 			return conflictError(c)
 		}
+		before := *c // an amended complaint moves the statistics counters (models/stats.go)
 		if f := in.apply(c); len(f) > 0 {
 			return Invalid(f)
 		}
@@ -486,6 +487,9 @@ func (s *Store) UpdateComplaint(ctx context.Context, u *User, caseID int64, in C
 		}
 		c.FeeTotalFen = c.Fee(s.court.PerCaseFen).TotalFen
 		if err := s.saveVersioned(tx, c, now); err != nil {
+			return err
+		}
+		if err := s.recordStats(tx, &before, c, ""); err != nil {
 			return err
 		}
 		out = c

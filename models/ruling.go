@@ -77,42 +77,14 @@ type RulingInput struct {
 
 func effRule(s *Store, st *step) error {
 	c := st.c
-	if c.Status == StatusAnswered && c.Procedure != ProcedureSmallClaims {
-		return WithMessage(ErrIllegalAction, "Only a small-claims case may be decided on the papers without a hearing; schedule a hearing first.")
+	if err := checkRuleState(c); err != nil {
+		return err
 	}
 	in := st.in.Ruling
-	if in == nil {
-		return Invalid(map[string]string{"outcome": "validation.required"})
+	if err := validateRuling(c, in); err != nil {
+		return err
 	}
-	f := map[string]string{}
-	checkCodes(f, "outcome", []string{in.Outcome}, Outcomes)
-	checkCodes(f, "findings", in.Findings, CategoryCodes())
-	if in.Outcome != "dismissed" && len(in.Findings) == 0 && f["findings"] == "" {
-		f["findings"] = "validation.choose_one"
-	}
-	if in.Outcome == "dismissed" && (in.CompensationFen > 0 || in.StopProcessing || in.Deletion || in.Apology) {
-		f["orders"] = "validation.dismissed_orders"
-	}
-	// The court cannot award more than was asked (ultra petita).
-	if in.CompensationFen < 0 || in.CompensationFen > c.ReqCompensationFen {
-		f["orders.compensation"] = "validation.more_than_claimed"
-	}
-	if in.CostsFen < 0 || in.CostsFen > c.ReqCostsFen {
-		f["orders.costs"] = "validation.more_than_claimed"
-	}
-	if in.FeeBorneBy == "" {
-		in.FeeBorneBy = map[string]string{"upheld": "defendant", "partly_upheld": "shared", "dismissed": "plaintiff"}[in.Outcome]
-	}
-	checkCodes(f, "fee_borne_by", []string{in.FeeBorneBy}, FeeBearers)
 	reasoning := strings.TrimSpace(in.Reasoning)
-	if reasoning == "" {
-		f["reasoning"] = "validation.required"
-	} else {
-		checkText(f, "reasoning", reasoning, maxLongText)
-	}
-	if len(f) > 0 {
-		return Invalid(f)
-	}
 	findings, _ := json.Marshal(joinCodesList(in.Findings))
 	r := Ruling{CaseID: c.ID, JudgeID: st.actor.ID, Outcome: in.Outcome, Findings: string(findings),
 		OrderStopProcessing: in.StopProcessing, OrderDeletion: in.Deletion, OrderApology: in.Apology,
@@ -134,7 +106,73 @@ func effRule(s *Store, st *step) error {
 	return nil
 }
 
+// checkRuleState refuses a ruling on the papers outside the small-claims procedure.
+func checkRuleState(c *Case) error {
+	if c.Status == StatusAnswered && c.Procedure != ProcedureSmallClaims {
+		return WithMessage(ErrIllegalAction, "Only a small-claims case may be decided on the papers without a hearing; schedule a hearing first.")
+	}
+	return nil
+}
+
+// validateRuling checks the ruling form against the case (outcome, findings, orders no
+// larger than the claims, who bears the fee, reasoning) and fills the default fee bearer.
+// The judge's confirmation page runs the same check before anything is issued.
+func validateRuling(c *Case, in *RulingInput) error {
+	if in == nil {
+		return Invalid(map[string]string{"outcome": "validation.required"})
+	}
+	f := map[string]string{}
+	if in.Outcome == "" {
+		f["outcome"] = "validation.required"
+	} else {
+		checkCodes(f, "outcome", []string{in.Outcome}, Outcomes)
+	}
+	checkCodes(f, "findings", in.Findings, CategoryCodes())
+	if in.Outcome != "dismissed" && len(in.Findings) == 0 && f["findings"] == "" {
+		f["findings"] = "validation.choose_one"
+	}
+	if in.Outcome == "dismissed" && (in.CompensationFen > 0 || in.StopProcessing || in.Deletion || in.Apology) {
+		f["orders"] = "validation.dismissed_orders"
+	}
+	// The court cannot award more than was asked (ultra petita).
+	if in.CompensationFen < 0 || in.CompensationFen > c.ReqCompensationFen {
+		f["orders.compensation"] = "validation.more_than_claimed"
+	}
+	if in.CostsFen < 0 || in.CostsFen > c.ReqCostsFen {
+		f["orders.costs"] = "validation.more_than_claimed"
+	}
+	if in.FeeBorneBy == "" {
+		in.FeeBorneBy = map[string]string{"upheld": "defendant", "partly_upheld": "shared", "dismissed": "plaintiff"}[in.Outcome]
+	}
+	if in.FeeBorneBy != "" || f["outcome"] == "" {
+		checkCodes(f, "fee_borne_by", []string{in.FeeBorneBy}, FeeBearers)
+	}
+	reasoning := strings.TrimSpace(in.Reasoning)
+	if reasoning == "" {
+		f["reasoning"] = "validation.required"
+	} else {
+		checkText(f, "reasoning", reasoning, maxLongText)
+	}
+	if len(f) > 0 {
+		return Invalid(f)
+	}
+	return nil
+}
+
 func joinCodesList(codes []string) []string { return splitCodes(joinCodes(codes, CategoryCodes())) }
+
+// categoryZH names each category of infringement and its PIPL articles in the ruling's
+// language, Chinese.
+var categoryZH = map[string][2]string{
+	"no_consent":                {"未经同意收集个人信息", "《个人信息保护法》第十三条、第十四条"},
+	"forced_consent":            {"强制授权或捆绑同意", "《个人信息保护法》第十六条"},
+	"excessive_collection":      {"超出必要范围收集个人信息", "《个人信息保护法》第六条"},
+	"sensitive_without_consent": {"未经单独同意处理敏感个人信息", "《个人信息保护法》第二十八条、第二十九条"},
+	"unsolicited_push":          {"未经同意推送信息或自动化营销", "《个人信息保护法》第二十四条"},
+	"leak":                      {"个人信息泄露或未尽安全保障义务", "《个人信息保护法》第九条、第五十一条、第五十七条"},
+	"rights_request_refused":    {"拒绝查阅、复制、更正、删除请求", "《个人信息保护法》第四十四条至第四十七条、第五十条"},
+	"unlawful_transfer":         {"违法向第三方提供个人信息", "《个人信息保护法》第二十三条"},
+}
 
 // RulingHash fingerprints the ruling's content, recorded in the event chain so any later edit
 // to the ruling row is detectable.
@@ -157,7 +195,11 @@ func effPublish(s *Store, st *step) error {
 	if r.PublishedAt != nil {
 		return WithMessage(ErrIllegalAction, "This ruling has already been published.")
 	}
-	text := s.AnonymisedRuling(c, &r)
+	reps, err := representatives(st.tx, c)
+	if err != nil {
+		return err
+	}
+	text := s.AnonymisedRuling(c, &r, reps...)
 	res := st.tx.Model(&Ruling{}).Where("id = ? AND published_at IS NULL", r.ID).
 		Updates(map[string]any{"published_at": st.now, "published_text": text})
 	if res.Error != nil {
@@ -217,7 +259,8 @@ func (s *Store) RulingText(c *Case, r *Ruling) string {
 	}
 	b.WriteString("本院认为：\n")
 	for _, code := range r.FindingList() {
-		fmt.Fprintf(&b, "- %s (%s)\n", code, CategoryArticles(code))
+		zh := categoryZH[code]
+		fmt.Fprintf(&b, "- %s（%s）\n", zh[0], zh[1])
 	}
 	fmt.Fprintf(&b, "%s\n\n判决如下：\n", r.Reasoning)
 	n := 0
@@ -255,14 +298,48 @@ func (s *Store) RulingText(c *Case, r *Ruling) string {
 }
 
 // AnonymisedRuling is the ruling text as published: natural persons reduced to surname + 某,
-// contact and identity numbers and addresses removed, companies named (DESIGN.md §5).
-func (s *Store) AnonymisedRuling(c *Case, r *Ruling) string {
+// contact and identity numbers and addresses removed, companies named (DESIGN.md §5). The
+// persons are the plaintiff and anyone who acted for the defendant (representatives); the
+// plaintiff's known address is removed verbatim besides the address patterns.
+func (s *Store) AnonymisedRuling(c *Case, r *Ruling, representatives ...string) string {
 	var persons, addresses []string
 	if c.PlaintiffName != "" {
 		persons = append(persons, c.PlaintiffName)
+	}
+	for _, p := range representatives {
+		if p = strings.TrimSpace(p); p != "" && p != c.DefendantName && !looksLikeOrganisation(p) {
+			persons = append(persons, p)
+		}
 	}
 	if c.PlaintiffAddress != "" {
 		addresses = append(addresses, c.PlaintiffAddress)
 	}
 	return Anonymise(AnonymiseInput{Text: s.RulingText(c, r), Persons: persons, Addresses: addresses, Keep: []string{c.DefendantName}})
+}
+
+// organisationWords mark a name as a company's rather than a person's.
+var organisationWords = []string{"公司", "集团", "企业", "中心", "研究院", "事务所", "银行", "商行", "工作室",
+	"company", "co.", "ltd", "limited", "inc", "corp", "llc", "group", "gmbh"}
+
+func looksLikeOrganisation(name string) bool {
+	l := strings.ToLower(name)
+	for _, w := range organisationWords {
+		if strings.Contains(l, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// representatives are the natural persons who acted for the defendant: the account that
+// claimed the served case, when it is a person's name rather than the company's.
+func representatives(tx *gorm.DB, c *Case) ([]string, error) {
+	if c.DefendantUserID == nil {
+		return nil, nil
+	}
+	var names []string
+	if err := tx.Model(&User{}).Where("id = ?", *c.DefendantUserID).Pluck("name", &names).Error; err != nil {
+		return nil, err
+	}
+	return names, nil
 }

@@ -28,9 +28,14 @@ func NormaliseUSCC(s string) string {
 		if r >= 'a' && r <= 'z' {
 			r -= 'a' - 'A'
 		}
+		// Codes are often pasted grouped ("9111 0000 …") or hyphenated from a licence scan;
+		// neither separator can be part of a code.
+		if r == ' ' || r == '-' || r == '\t' {
+			continue
+		}
 		b.WriteRune(r)
 	}
-	return strings.TrimSpace(b.String())
+	return b.String()
 }
 
 // ValidateUSCC checks a code already in canonical form (see NormaliseUSCC) and returns "" or the

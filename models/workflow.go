@@ -201,6 +201,7 @@ func (s *Store) Advance(ctx context.Context, actor *User, caseID int64, action A
 				Message: "Cannot " + strings.ReplaceAll(string(action), "_", " ") + " a case that is " + strings.ReplaceAll(string(c.Status), "_", " ") + "."}
 		}
 		from := c.Status
+		before := *c // for the statistics counters (models/stats.go)
 		st := &step{tx: tx, c: c, actor: actor, in: in, now: s.Now(), details: map[string]any{}, result: &ActionResult{}}
 		if err := t.effect(s, st); err != nil {
 			return err
@@ -210,6 +211,13 @@ func (s *Store) Advance(ctx context.Context, actor *User, caseID int64, action A
 		}
 		c.NextDeadline = nextDeadline(c)
 		if err := s.saveVersioned(tx, c, st.now); err != nil {
+			return err
+		}
+		outcome, _ := st.details["outcome"].(string)
+		if action != ActRule {
+			outcome = ""
+		}
+		if err := s.recordStats(tx, &before, c, outcome); err != nil {
 			return err
 		}
 		ev, err := appendEvent(tx, c.ID, string(action), from, c.Status, actor, st.details, st.now)
@@ -513,6 +521,11 @@ func effScheduleHearing(s *Store, st *step) error {
 	checkCodes(f, "mode", []string{st.in.Mode}, HearingModes)
 	checkText(f, "location", st.in.Location, maxAddress)
 	checkText(f, "questions", st.in.Questions, maxLongText)
+	// Written answers in an asynchronous hearing are due after it opens, within 30 days.
+	if rd := st.in.ResponsesDue; rd != nil && st.in.At != nil && st.in.Mode == "asynchronous" &&
+		(!rd.After(*st.in.At) || rd.After(st.in.At.Add(30*day))) {
+		f["responses_due"] = "validation.due_range"
+	}
 	if len(f) > 0 {
 		return Invalid(f)
 	}
@@ -521,7 +534,7 @@ func effScheduleHearing(s *Store, st *step) error {
 		Questions: strings.TrimSpace(st.in.Questions), CreatedBy: st.actor.ID, CreatedAt: st.now}
 	if h.Mode == "asynchronous" {
 		due := h.ScheduledAt.Add(asyncResponsePeriod)
-		if st.in.ResponsesDue != nil && st.in.ResponsesDue.After(h.ScheduledAt) {
+		if st.in.ResponsesDue != nil {
 			due = st.in.ResponsesDue.UTC()
 		}
 		h.ResponsesDue = &due

@@ -29,6 +29,7 @@ Usage:
   netcourt migrate [--data ./data] [--db DSN]                           apply database migrations
   netcourt user create --role clerk|judge|admin --email E --name N      create a staff account
                                                                         (password from NETCOURT_PASSWORD or stdin)
+  netcourt stats rebuild [--data ./data] [--db DSN]                     recompute the statistics counters
 
 Run "netcourt COMMAND -h" for every flag.
 `
@@ -46,6 +47,8 @@ func main() {
 		err = cmdMigrate(os.Args[2:])
 	case "user":
 		err = cmdUser(os.Args[2:], os.Stdin)
+	case "stats":
+		err = cmdStats(os.Args[2:])
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -89,6 +92,10 @@ func openStore(cfg *config) (*models.Store, func(), error) {
 		return nil, nil, fmt.Errorf("evidence directory: %w", err)
 	}
 	store := models.New(models.Options{DB: db, Blobs: blobs, Court: cfg.court, Logger: log})
+	if err := store.EnsureStats(context.Background()); err != nil {
+		_ = models.CloseDB(db)
+		return nil, nil, fmt.Errorf("statistics: %w", err)
+	}
 	return store, func() {
 		if err := models.CloseDB(db); err != nil {
 			log.Error("closing the database", "err", err)
@@ -112,6 +119,36 @@ func cmdMigrate(args []string) error {
 	}
 	closeDB()
 	fmt.Printf("migrations applied: %s\n", strings.Join(migrations.IDs(), ", "))
+	return nil
+}
+
+// cmdStats recomputes the statistics counters from the cases (a repair command).
+func cmdStats(args []string) error {
+	if len(args) == 0 || args[0] != "rebuild" {
+		return errors.New("usage: netcourt stats rebuild [--data DIR] [--db DSN]")
+	}
+	var cfg config
+	fs := flag.NewFlagSet("stats rebuild", flag.ContinueOnError)
+	cfg.storageFlags(fs)
+	if err := parse(fs, args[1:]); err != nil {
+		return err
+	}
+	if err := cfg.validate(false); err != nil {
+		return err
+	}
+	store, closeDB, err := openStore(&cfg)
+	if err != nil {
+		return err
+	}
+	defer closeDB()
+	if err := store.RebuildStats(context.Background()); err != nil {
+		return err
+	}
+	st, err := store.Stats(context.Background())
+	if err != nil {
+		return err
+	}
+	fmt.Printf("statistics rebuilt: %d filings counted\n", st.Total)
 	return nil
 }
 
