@@ -328,11 +328,11 @@ func newHostileWorld(t *testing.T) *hostileWorld {
 	w.users["plaintiff"] = p
 	w.users["clerk"], w.users["judge"], w.users["defendant"], w.users["admin"] = s.f.Clerk(t), s.f.Judge(t), s.f.Defendant(t), s.f.Admin(t)
 	in := completeComplaint()
-	in.Defendant.Name = sp(xssText("Evil Co"))
-	in.Defendant.Platform = sp(xssText("App"))
-	in.Defendant.Address = sp(xssText("Road"))
-	in.Facts = sp(xssText("Facts"))
-	in.PlaintiffAddress = sp(xssText("Home"))
+	in.Defendant.Name = azStr(xssText("Evil Co"))
+	in.Defendant.Platform = azStr(xssText("App"))
+	in.Defendant.Address = azStr(xssText("Road"))
+	in.Facts = azStr(xssText("Facts"))
+	in.PlaintiffAddress = azStr(xssText("Home"))
 	build := func(state models.Status) int64 {
 		return buildCase(t, s.f, p, w.users["clerk"], w.users["judge"], w.users["defendant"], state, in)
 	}

@@ -48,6 +48,7 @@ type azWorld struct {
 	f       *tk.Fixture
 	e       *echo.Echo
 	users   [principalCount]*models.User
+	victim  *models.User // an account the administrator disables and enables
 	tokens  [principalCount]string
 	cookies [principalCount][]*http.Cookie
 }
@@ -64,6 +65,7 @@ func newAzWorld(t *testing.T) *azWorld {
 	w.users[judgeAssigned] = f.Judge(t)
 	w.users[judgeOther] = f.Judge(t)
 	w.users[adminP] = f.Admin(t)
+	w.victim = f.Plaintiff(t)
 	for p := plaintiffA; p < principalCount; p++ {
 		w.tokens[p] = tk.LoginAPI(t, w.e, w.users[p].Email, tk.Password)
 		w.cookies[p] = tk.LoginPage(t, w.e, w.users[p].Email, tk.Password)
@@ -74,19 +76,19 @@ func newAzWorld(t *testing.T) *azWorld {
 	return w
 }
 
-func sp(s string) *string { return &s }
-func bp(b bool) *bool     { return &b }
+func azStr(s string) *string { return &s }
+func azBool(b bool) *bool    { return &b }
 
 // completeComplaint is a complaint ready to submit.
 func completeComplaint() models.ComplaintInput {
 	cats, infos := []string{"forced_consent", "excessive_collection"}, []string{"phone", "location"}
 	return models.ComplaintInput{
-		Defendant: &models.DefendantInput{Name: sp("Example Technology Co., Ltd."), USCC: sp(models.CompleteUSCC("91110000MA01ABCD2")),
-			Sector: sp("ecommerce"), Platform: sp("ShopApp"), Address: sp("1 Example Road, Haidian, Beijing")},
+		Defendant: &models.DefendantInput{Name: azStr("Example Technology Co., Ltd."), USCC: azStr(models.CompleteUSCC("91110000MA01ABCD2")),
+			Sector: azStr("ecommerce"), Platform: azStr("ShopApp"), Address: azStr("1 Example Road, Haidian, Beijing")},
 		Categories: &cats, InfoTypes: &infos,
-		Facts:       sp("The app refused service unless I allowed location access at all times."),
-		Requests:    &models.RequestsInput{StopProcessing: bp(true), Deletion: bp(true), Compensation: sp("2900.00"), Costs: sp("0")},
-		Declaration: bp(true),
+		Facts:       azStr("The app refused service unless I allowed location access at all times."),
+		Requests:    &models.RequestsInput{StopProcessing: azBool(true), Deletion: azBool(true), Compensation: azStr("2900.00"), Costs: azStr("0")},
+		Declaration: azBool(true),
 	}
 }
 
@@ -136,6 +138,7 @@ func buildCase(t testing.TB, f *tk.Fixture, p, clerk, judge, defendant *models.U
 			adv(judge, models.ActRule, models.ActionInput{Ruling: &models.RulingInput{Outcome: "partly_upheld",
 				Findings: []string{"forced_consent"}, StopProcessing: true, Reasoning: "Consent was forced."}})
 		}},
+		{statusPublished, func() { adv(judge, models.ActPublish, models.ActionInput{}) }},
 	}
 	if state == models.StatusDraft {
 		return id
@@ -149,6 +152,9 @@ func buildCase(t testing.TB, f *tk.Fixture, p, clerk, judge, defendant *models.U
 	t.Fatalf("buildCase: no path to %s", state)
 	return 0
 }
+
+// statusPublished is a fixture stage, not a case status: decided, with the ruling published.
+const statusPublished models.Status = "published (fixture)"
 
 // tinyPNG is a valid 1×1 PNG.
 var tinyPNG, _ = base64.StdEncoding.DecodeString("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
@@ -327,6 +333,44 @@ func matrix() map[string][]probe {
 	m["GET /api/v1/cases/:id/evidence/:eid/file"] = []probe{{state: served, path: "/api/v1/cases/{id}/evidence/{eid}/file", want: evidenceRead}}
 	m["DELETE /api/v1/cases/:id/evidence/:eid"] = []probe{{state: draft, path: "/api/v1/cases/{id}/evidence/{eid}", want: ownerOnly, fresh: true}}
 
+	// Bench pages (judge): the assigned judge; another judge 404; other roles 403.
+	const benchOnly = "L 403 403 403 403 403 ok 404 403"
+	m["GET /bench"] = []probe{{path: "/bench", want: "L 403 403 403 403 403 ok ok 403"}}
+	m["GET /bench/cases/:id"] = []probe{{state: served, path: "/bench/cases/{id}", want: benchOnly}}
+	m["GET /bench/cases/:id/evidence/:eid"] = []probe{{state: served, path: "/bench/cases/{id}/evidence/{eid}", want: benchOnly}}
+	m["GET /bench/cases/:id/:action"] = []probe{{state: models.StatusHearingScheduled, path: "/bench/cases/{id}/record-hearing", want: benchOnly},
+		{state: models.StatusHeard, path: "/bench/cases/{id}/rule", want: benchOnly},
+		{state: models.StatusHeard, path: "/bench/cases/{id}/no-such-action", want: "L 403 403 403 403 403 404 404 403"}}
+	m["POST /bench/cases/:id/:action"] = []probe{
+		{state: models.StatusHearingScheduled, path: "/bench/cases/{id}/record-hearing", body: url.Values{"minutes": {"Both sides heard."}}, want: benchOnly, fresh: true},
+		{state: models.StatusDecided, path: "/bench/cases/{id}/publish", body: url.Values{}, want: benchOnly, fresh: true},
+		{state: served, path: "/bench/cases/{id}/publish", body: url.Values{}, want: "L 403 403 403 403 403 409 404 403"},
+	}
+	// The ruling as a printable page: whoever may see the case.
+	m["GET /cases/:id/ruling"] = []probe{{state: models.StatusDecided, path: "/cases/{id}/ruling", want: "L ok 404 ok 404 ok ok 404 404"}}
+	// The public record: anyone, signed in or not; only published rulings exist there.
+	m["GET /rulings"] = []probe{{path: "/rulings", want: allOK}}
+	m["GET /rulings/:id"] = []probe{{state: statusPublished, path: "/rulings/{rid}", want: allOK}, {state: models.StatusDecided, path: "/rulings/{rid}", want: all404}}
+	m["GET /statistics"] = []probe{{path: "/statistics", want: allOK}}
+	m["GET /statistics.csv"] = []probe{{path: "/statistics.csv", want: allOK}}
+	m["GET /api/v1/rulings"] = []probe{{path: "/api/v1/rulings", want: allOK}}
+	m["GET /api/v1/rulings/:id"] = []probe{{state: statusPublished, path: "/api/v1/rulings/{rid}", want: allOK}, {state: models.StatusDecided, path: "/api/v1/rulings/{rid}", want: all404}}
+	m["GET /api/v1/stats"] = []probe{{path: "/api/v1/stats", want: allOK}}
+	// Administration: the administrator only.
+	const adminOnly = "L 403 403 403 403 403 403 403 ok"
+	staff := url.Values{"role": {"clerk"}, "name": {"New Clerk"}, "email": {"newclerk{p}@example.test"}, "password": {"a long staff passphrase"}}
+	staffJSON := map[string]any{"role": "judge", "name": "New Judge", "email": "newjudge{p}@example.test", "password": "a long staff passphrase"}
+	m["GET /admin"] = []probe{{path: "/admin", want: adminOnly}}
+	m["GET /admin/audit"] = []probe{{path: "/admin/audit", want: adminOnly}}
+	m["POST /admin/users"] = []probe{{path: "/admin/users", body: staff, want: adminOnly}}
+	m["POST /admin/users/:id/disable"] = []probe{{path: "/admin/users/{victim}/disable", body: url.Values{}, want: adminOnly}}
+	m["POST /admin/users/:id/enable"] = []probe{{path: "/admin/users/{victim}/enable", body: url.Values{}, want: adminOnly}}
+	m["GET /api/v1/admin/users"] = []probe{{path: "/api/v1/admin/users", want: adminOnly}}
+	m["GET /api/v1/admin/audit"] = []probe{{path: "/api/v1/admin/audit", want: adminOnly}}
+	m["POST /api/v1/admin/users"] = []probe{{path: "/api/v1/admin/users", body: staffJSON, want: adminOnly}}
+	m["POST /api/v1/admin/users/:id/disable"] = []probe{{path: "/api/v1/admin/users/{victim}/disable", body: map[string]any{}, want: adminOnly}}
+	m["POST /api/v1/admin/users/:id/enable"] = []probe{{path: "/api/v1/admin/users/{victim}/enable", body: map[string]any{}, want: adminOnly}}
+
 	// Anything else under /api/v1 answers a JSON 404, whatever the method.
 	for _, meth := range anyMethods {
 		m[meth+" /api/v1/*"] = []probe{{method: meth, path: "/api/v1/no/such/thing", want: all404}}
@@ -426,6 +470,14 @@ func statusMatches(rec *httptest.ResponseRecorder, want string) bool {
 func (w *azWorld) send(t *testing.T, p principal, pr probe, caseID int64) *httptest.ResponseRecorder {
 	t.Helper()
 	path := strings.ReplaceAll(pr.path, "{id}", fmt.Sprint(caseID))
+	path = strings.ReplaceAll(path, "{victim}", fmt.Sprint(w.victim.ID))
+	if strings.Contains(path, "{rid}") {
+		r, err := w.f.Store.RulingFor(context.Background(), caseID)
+		if err != nil {
+			t.Fatalf("no ruling on case %d: %v", caseID, err)
+		}
+		path = strings.ReplaceAll(path, "{rid}", fmt.Sprint(r.ID))
+	}
 	if strings.Contains(path, "{eid}") {
 		evs, err := w.f.Store.EvidenceList(context.Background(), caseID)
 		if err != nil || len(evs) == 0 {
