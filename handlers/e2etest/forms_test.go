@@ -40,8 +40,9 @@ func checkErrorSummary(t *testing.T, b *tab, submit string, wantFields []string)
 		if !ok {
 			b.fatal(t, "error summary links to #%s, which is no form field on the page", id)
 		}
-		// Each field in error names its message for assistive technology.
-		if !eval[bool](t, b, fmt.Sprintf(`(function(){var e=document.getElementById(%q); if (e.tagName==="FIELDSET") return true; var d=(e.getAttribute("aria-describedby")||"").split(/\s+/); return d.indexOf(%q) >= 0;})()`, id, id+"-error")) {
+		// Each field in error names its message for assistive technology, itself or through
+		// the fieldset that groups it.
+		if !eval[bool](t, b, fmt.Sprintf(`(function(){var e=document.getElementById(%q); var f=e.closest("fieldset"); var d=((e.getAttribute("aria-describedby")||"")+" "+(f?f.getAttribute("aria-describedby")||"":"")).split(/\s+/); return d.indexOf(%q) >= 0;})()`, id, id+"-error")) {
 			b.fatal(t, "field #%s is not described by its error message", id)
 		}
 	}

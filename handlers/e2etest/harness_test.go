@@ -403,10 +403,37 @@ func xpathString(s string) string {
 	return `concat("` + strings.ReplaceAll(s, `"`, `", '"', "`) + `")`
 }
 
-// fill sets a field's value (by its id) as typing would, replacing what was there.
+// fill sets a field's value (by its id, which may hold dots) as typing would, replacing what
+// was there.
 func (b *tab) fill(t testing.TB, id, value string) {
 	t.Helper()
-	b.do(t, "fill #"+id, chromedp.SetValue(chromedp.ID(id), value))
+	b.do(t, "fill #"+id, chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`[id=%q]`, id)), value))
+}
+
+// fillName sets the value of the first field with this name.
+func (b *tab) fillName(t testing.TB, name, value string) {
+	t.Helper()
+	b.do(t, "fill "+name, chromedp.SetValue(chromedp.CSS(fmt.Sprintf(`main [name=%q]`, name)), value))
+}
+
+// tick clicks a checkbox or radio button (by CSS) that is not yet checked.
+func (b *tab) tick(t testing.TB, css string) {
+	t.Helper()
+	if eval[bool](t, b, fmt.Sprintf(`document.querySelector(%q).checked`, css)) {
+		return
+	}
+	b.do(t, "tick "+css, chromedp.Click(chromedp.CSS(css)))
+}
+
+// link is an XPath to a link in main whose text is the catalog message.
+func (b *tab) link(key string) string {
+	return fmt.Sprintf(`//main//a[normalize-space()=%s]`, xpathString(msg(b.lang, key)))
+}
+
+// upload attaches local files to a file input.
+func (b *tab) upload(t testing.TB, id string, files ...string) {
+	t.Helper()
+	b.do(t, "attach files", chromedp.SetUploadFiles(chromedp.CSS(fmt.Sprintf(`[id=%q]`, id)), files))
 }
 
 // path is the current location's path and query.
