@@ -145,10 +145,19 @@ func (s *Store) AddEvidence(ctx context.Context, u *User, caseID int64, in Evide
 				return err
 			}
 		}
-		return tx.Model(&Case{}).Where("id = ?", caseID).Update("updated_at", now).Error
+		if err := tx.Model(&Case{}).Where("id = ?", caseID).Update("updated_at", now).Error; err != nil {
+			return err
+		}
+		if s.hook != nil {
+			s.hook(CrashBeforeEvidenceCommit)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if s.hook != nil {
+		s.hook(CrashAfterEvidenceCommit)
 	}
 	return ev, nil
 }
