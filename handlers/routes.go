@@ -71,6 +71,9 @@ func (s *Server) routes(e *echo.Echo) {
 
 	// --- bench API (judge) and public record API ---
 
+	// --- integrity (verify) ---
+	api.GET("/cases/:id/verify", s.apiVerifyCase, anyone)
+
 	// Anything else under /api answers JSON 404 (the error handler sees the /api prefix).
 	api.Any("/*", func(echo.Context) error { return models.ErrNotFound })
 }

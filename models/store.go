@@ -52,7 +52,7 @@ type Store struct {
 	pwCost   int
 	throttle *LoginThrottle
 
-	hook     func(point string) // nil outside crash tests
+	hook func(point string) // nil outside crash tests
 
 	dummyOnce sync.Once
 	dummy     []byte // see dummyHash
