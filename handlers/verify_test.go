@@ -59,7 +59,9 @@ func TestAPIVerifyCase(t *testing.T) {
 	p := f.Plaintiff(t)
 	c, ev := submitted(t, f, p, "chat log <script>alert(1)</script>")
 	url := "/api/v1/cases/" + strconv.FormatInt(c.ID, 10) + "/verify"
-	tok := func(u *models.User) testkit.ReqOpt { return testkit.Bearer(testkit.LoginAPI(t, e, u.Email, testkit.Password)) }
+	tok := func(u *models.User) testkit.ReqOpt {
+		return testkit.Bearer(testkit.LoginAPI(t, e, u.Email, testkit.Password))
+	}
 
 	for _, u := range []*models.User{p, f.Clerk(t)} {
 		rec := testkit.Do(t, e, http.MethodGet, url, nil, tok(u))
