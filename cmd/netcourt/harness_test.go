@@ -72,7 +72,7 @@ type server struct {
 	exited  chan struct{}
 	// listening is set (under mu) once the server printed its URL.
 	listening bool
-	waitErr error
+	waitErr   error
 }
 
 func freeAddr(t *testing.T) string {

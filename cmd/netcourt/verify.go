@@ -82,7 +82,6 @@ func cmdVerify(args []string, stdout io.Writer) error {
 	return nil
 }
 
-
 // reconcileAtStart runs the start-up reconciliation and logs what it did.
 func reconcileAtStart(store *models.Store, grace time.Duration, log *slog.Logger) error {
 	rep, err := store.Reconcile(context.Background(), models.ReconcileOptions{Grace: grace})
