@@ -94,7 +94,7 @@ func hasProblem(v *models.Verification, code string, match func(models.Problem) 
 	return false
 }
 
-func exec(t *testing.T, f *testkit.Fixture, sql string, args ...any) {
+func execSQL(t *testing.T, f *testkit.Fixture, sql string, args ...any) {
 	t.Helper()
 	if err := f.DB.Exec(sql, args...).Error; err != nil {
 		t.Fatalf("%s: %v", sql, err)
@@ -106,12 +106,12 @@ func dropGuards(t *testing.T, f *testkit.Fixture) {
 	t.Helper()
 	if f.Store.Dialect() == models.Postgres {
 		for _, s := range []string{"case_events_append_only ON case_events", "rulings_no_update ON rulings", "rulings_no_delete ON rulings", "evidence_fixed ON evidences"} {
-			exec(t, f, "DROP TRIGGER "+s)
+			execSQL(t, f, "DROP TRIGGER "+s)
 		}
 		return
 	}
 	for _, s := range []string{"case_events_no_update", "case_events_no_delete", "rulings_no_update", "rulings_no_delete", "evidence_no_update", "evidence_no_delete"} {
-		exec(t, f, "DROP TRIGGER "+s)
+		execSQL(t, f, "DROP TRIGGER "+s)
 	}
 }
 
@@ -186,7 +186,7 @@ func TestAppendOnlyTriggers(t *testing.T) {
 		}
 	}
 	// What the court legitimately does still works: flag evidence, and a draft's files may go.
-	exec(t, f, "UPDATE evidences SET flagged_at = ? WHERE case_id = ?", f.Clock.Now(), c.ID)
+	execSQL(t, f, "UPDATE evidences SET flagged_at = ? WHERE case_id = ?", f.Clock.Now(), c.ID)
 	d, err := f.Store.CreateCase(context.Background(), p, models.ComplaintInput{Facts: sp("draft only")})
 	if err != nil {
 		t.Fatal(err)
@@ -264,13 +264,13 @@ func TestVerifyDetectsEditedAndDeletedEvents(t *testing.T) {
 	_, judge := decide(t, f, p, c)
 	dropGuards(t, f)
 
-	exec(t, f, `UPDATE case_events SET details = REPLACE(details, 'video', 'in_person') WHERE case_id = ? AND seq = 5`, c.ID)
+	execSQL(t, f, `UPDATE case_events SET details = REPLACE(details, 'video', 'in_person') WHERE case_id = ? AND seq = 5`, c.ID)
 	v := verify(t, f, judge, c.ID)
 	if v.ChainOK || !hasProblem(v, "chain_hash", func(pr models.Problem) bool { return pr.Seq == 5 && pr.DocketNo != "" }) {
 		t.Fatalf("edited event 5 not named: %+v", v.Problems)
 	}
 
-	exec(t, f, `DELETE FROM case_events WHERE case_id = ? AND seq = 3`, c.ID)
+	execSQL(t, f, `DELETE FROM case_events WHERE case_id = ? AND seq = 3`, c.ID)
 	v = verify(t, f, judge, c.ID)
 	if !hasProblem(v, "chain_sequence", func(pr models.Problem) bool { return pr.Seq == 4 }) ||
 		!hasProblem(v, "chain_link", func(pr models.Problem) bool { return pr.Seq == 4 }) {
@@ -288,7 +288,7 @@ func TestVerifyDetectsTruncatedChain(t *testing.T) {
 	c := fileCase(t, f, p, 1)
 	_, judge := decide(t, f, p, c)
 	dropGuards(t, f)
-	exec(t, f, `DELETE FROM case_events WHERE case_id = ? AND seq >= 7`, c.ID) // the ruling and its publication
+	execSQL(t, f, `DELETE FROM case_events WHERE case_id = ? AND seq >= 7`, c.ID) // the ruling and its publication
 	v := verify(t, f, judge, c.ID)
 	if v.ChainOK || !hasProblem(v, "status_mismatch", nil) || !hasProblem(v, "ruling_unrecorded", nil) {
 		t.Fatalf("%+v", v.Problems)
@@ -309,15 +309,15 @@ func TestVerifyDetectsSwappedEvidenceRow(t *testing.T) {
 	}
 	files, _ := f.Store.EvidenceList(context.Background(), c.ID)
 	for _, target := range []models.Evidence{files[0], files[2]} { // one listed at submission, one with its own event
-		exec(t, f, `UPDATE evidences SET sha256 = ?, size = ? WHERE id = ?`, other.SHA256, other.Size, target.ID)
+		execSQL(t, f, `UPDATE evidences SET sha256 = ?, size = ? WHERE id = ?`, other.SHA256, other.Size, target.ID)
 		v := verify(t, f, judge, c.ID)
 		if v.EvidenceOK || !hasProblem(v, "evidence_row_altered", func(pr models.Problem) bool { return pr.EvidenceID == target.ID && pr.Seq > 0 }) {
 			t.Fatalf("swapped row %d not found: %+v", target.ID, v.Problems)
 		}
-		exec(t, f, `UPDATE evidences SET sha256 = ?, size = ? WHERE id = ?`, target.SHA256, target.Size, target.ID)
+		execSQL(t, f, `UPDATE evidences SET sha256 = ?, size = ? WHERE id = ?`, target.SHA256, target.Size, target.ID)
 	}
 	// An extra row slipped in after submission is not in the chain.
-	exec(t, f, `INSERT INTO evidences (case_id, title, description, file_name, media_type, size, sha256, submitted_by, submitted_role, created_at)
+	execSQL(t, f, `INSERT INTO evidences (case_id, title, description, file_name, media_type, size, sha256, submitted_by, submitted_role, created_at)
 		VALUES (?, 'forged', '', 'f.txt', 'text/plain', ?, ?, ?, 'plaintiff', ?)`, c.ID, other.Size, other.SHA256, p.ID, f.Clock.Now())
 	v := verify(t, f, judge, c.ID)
 	if !hasProblem(v, "evidence_unrecorded", nil) {
@@ -339,13 +339,13 @@ func TestVerifyDetectsEditedRecord(t *testing.T) {
 		{"docket_altered", `UPDATE cases SET docket_no = '(2026)京0491民初999号' WHERE id = ?`, ``},
 	}
 	for _, tc := range cases {
-		exec(t, f, tc.sql, c.ID)
+		execSQL(t, f, tc.sql, c.ID)
 		v := verify(t, f, judge, c.ID)
 		if v.ChainOK || !hasProblem(v, tc.code, func(pr models.Problem) bool { return pr.Seq > 0 }) {
 			t.Fatalf("%s not found: %+v", tc.code, v.Problems)
 		}
 		if tc.undo != "" {
-			exec(t, f, tc.undo, c.ID)
+			execSQL(t, f, tc.undo, c.ID)
 		}
 	}
 }
@@ -359,7 +359,7 @@ func TestVerifyAllBatches(t *testing.T) {
 		cs = append(cs, fileCase(t, f, p, 1))
 	}
 	dropGuards(t, f)
-	exec(t, f, `UPDATE case_events SET actor_id = actor_id + 1 WHERE case_id = ?`, cs[3].ID)
+	execSQL(t, f, `UPDATE case_events SET actor_id = actor_id + 1 WHERE case_id = ?`, cs[3].ID)
 	var got []models.Problem
 	sum, err := f.Store.VerifyAll(context.Background(), models.VerifyOptions{BatchSize: 2}, func(p models.Problem) { got = append(got, p) })
 	if err != nil {
