@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -63,7 +64,7 @@ func TestCrashSafety(t *testing.T) {
 		srv := startServer(t, data, "NETCOURT_TEST_HOOKS=1", "NETCOURT_TEST_CRASH_POINT="+point, fmt.Sprintf("NETCOURT_TEST_CRASH_AFTER=%d", nth))
 		var (
 			wg   sync.WaitGroup
-			died atomicBool
+			died atomic.Bool
 		)
 		for w := 0; w < workers; w++ {
 			seq++
@@ -75,7 +76,7 @@ func TestCrashSafety(t *testing.T) {
 				for i := 0; i < perCycle; i++ {
 					id, st, err := c.createCase(base + i)
 					if err != nil {
-						died.set() // the server died
+						died.Store(true) // the server died
 						return
 					}
 					if st != http.StatusCreated {
@@ -89,7 +90,7 @@ func TestCrashSafety(t *testing.T) {
 						file := textFile(fmt.Sprintf("%d-%d-%d", base, i, j), 512+rng.IntN(48<<10))
 						r, st, err := c.upload(id, fmt.Sprintf("file %d", j), file)
 						if err != nil {
-							died.set()
+							died.Store(true)
 							return
 						}
 						if st != http.StatusCreated || r.Evidence.SHA256 != sha(file) {
@@ -103,7 +104,7 @@ func TestCrashSafety(t *testing.T) {
 					st, b, err := c.json("POST", fmt.Sprintf("/api/v1/cases/%d/submit", id), map[string]any{},
 						map[string]string{"Idempotency-Key": fmt.Sprintf("submit-%d", id)})
 					if err != nil {
-						died.set()
+						died.Store(true)
 						return
 					}
 					if st != http.StatusOK {
@@ -121,7 +122,7 @@ func TestCrashSafety(t *testing.T) {
 			}()
 		}
 		wg.Wait()
-		if !died.get() {
+		if !died.Load() {
 			// The chosen hit never came (every filing finished first): kill it from outside.
 			srv.stop(t, syscall.SIGKILL)
 			kills["external"]++
@@ -256,16 +257,4 @@ func assertNoHalfMade(t *testing.T, data string) {
 		t.Fatalf("%d evidence rows have no file", len(want))
 	}
 	t.Logf("%d evidence files on disk, each referenced", onDisk)
-}
-
-type atomicBool struct {
-	mu sync.Mutex
-	v  bool
-}
-
-func (b *atomicBool) set() { b.mu.Lock(); b.v = true; b.mu.Unlock() }
-func (b *atomicBool) get() bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.v
 }

@@ -45,8 +45,8 @@ func m0004AppendOnly() *gormigrate.Migration {
 	}
 }
 
-// rulingContentSame is true when an UPDATE leaves every content column of a ruling as it was
-// (IS compares NULLs as equal on SQLite; IS NOT DISTINCT FROM does on PostgreSQL).
+// rulingContentSQLite is true when an UPDATE leaves every content column of a ruling as it was
+// (IS compares NULLs as equal on SQLite; the PostgreSQL triggers use IS DISTINCT FROM).
 const rulingContentSQLite = `NEW.id IS OLD.id AND NEW.case_id IS OLD.case_id AND NEW.judge_id IS OLD.judge_id
  AND NEW.outcome IS OLD.outcome AND NEW.findings IS OLD.findings
  AND NEW.order_stop_processing IS OLD.order_stop_processing AND NEW.order_deletion IS OLD.order_deletion
@@ -54,6 +54,7 @@ const rulingContentSQLite = `NEW.id IS OLD.id AND NEW.case_id IS OLD.case_id AND
  AND NEW.order_costs_fen IS OLD.order_costs_fen AND NEW.fee_borne_by IS OLD.fee_borne_by
  AND NEW.reasoning IS OLD.reasoning AND NEW.issued_at IS OLD.issued_at AND NEW.created_at IS OLD.created_at`
 
+// evidenceContentSQLite is the same for an evidence row: only flagged_at may change.
 const evidenceContentSQLite = `NEW.id IS OLD.id AND NEW.case_id IS OLD.case_id AND NEW.title IS OLD.title
  AND NEW.description IS OLD.description AND NEW.file_name IS OLD.file_name AND NEW.media_type IS OLD.media_type
  AND NEW.size IS OLD.size AND NEW.sha256 IS OLD.sha256 AND NEW.submitted_by IS OLD.submitted_by
