@@ -132,6 +132,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/admin/users/:id/enable", s.apiAdminSetDisabled(false), admin)
 	api.GET("/admin/audit", s.apiAdminAudit, admin)
 
+	// --- integrity (verify) ---
+	api.GET("/cases/:id/verify", s.apiVerifyCase, anyone)
+
 	// Anything else under /api answers JSON 404 (the error handler sees the /api prefix).
 	api.Any("/*", func(echo.Context) error { return models.ErrNotFound })
 }
