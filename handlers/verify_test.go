@@ -13,7 +13,6 @@ import (
 	"netcourt/models/testkit"
 )
 
-
 // submitted files a complete complaint with one evidence file and submits it.
 func submitted(t *testing.T, f *testkit.Fixture, p *models.User, evidence string) (*models.Case, *models.Evidence) {
 	t.Helper()

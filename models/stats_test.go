@@ -12,7 +12,6 @@ import (
 	"netcourt/models/testkit"
 )
 
-
 // world is a generated docket: a few accounts and cases driven through the real workflow.
 type world struct {
 	f      *testkit.Fixture
