@@ -88,7 +88,6 @@ func (s *Server) routes(e *echo.Echo) {
 	judge := s.requireRole(models.RoleJudge)
 	e.GET("/bench", s.benchPage, judge)
 	e.GET("/bench/cases/:id", s.benchCasePage, judge)
-	e.GET("/bench/cases/:id/evidence/:eid", s.benchEvidenceFile, judge)
 	e.GET("/bench/cases/:id/:action", s.benchActionPage, judge)
 	e.POST("/bench/cases/:id/:action", s.benchActionSubmit, judge)
 	e.GET("/cases/:id/ruling", s.rulingPrintPage, anyone)
