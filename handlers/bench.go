@@ -2,7 +2,6 @@ package handlers
 
 import (
 	"errors"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -93,6 +92,7 @@ func (s *Server) benchPage(c echo.Context) error {
 type benchCaseView struct {
 	D           *CaseDetail
 	Checks      []models.EvidenceCheck
+	Integrity   *VerifyView
 	Limit       *time.Time
 	Months      int
 	DaysLeft    int
@@ -169,39 +169,18 @@ func (s *Server) benchCasePage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	if v.Checks, err = s.store.VerifyEvidence(c.Request().Context(), currentUser(c), v.D.Case.ID); err != nil {
+	vr, err := s.store.VerifyCase(c.Request().Context(), currentUser(c), v.D.Case.ID)
+	if err != nil {
 		return err
 	}
+	v.Checks = models.EvidenceChecks(v.D.Evidence, vr)
+	v.Integrity = newVerifyView(vr)
 	p := s.newPage(c, "bench.case.title")
 	if done := c.QueryParam("done"); benchDone[done] {
 		p.Flash = "bench.done." + done
 	}
 	p.Data = v
 	return s.render(c, "bench/case", p)
-}
-
-// benchEvidenceFile sends one evidence file to the judge, re-verified and audited by the store.
-func (s *Server) benchEvidenceFile(c echo.Context) error {
-	id, err := pathID(c, "id")
-	if err != nil {
-		return err
-	}
-	eid, err := pathID(c, "eid")
-	if err != nil {
-		return err
-	}
-	f, err := s.store.OpenEvidence(c.Request().Context(), currentUser(c), id, eid, c.RealIP())
-	if err != nil {
-		return err
-	}
-	defer f.Body.Close()
-	h := c.Response().Header()
-	h.Set(echo.HeaderContentDisposition, "attachment; filename*=UTF-8''"+url.PathEscape(f.Evidence.FileName))
-	h.Set(echo.HeaderContentLength, strconv.FormatInt(f.Size, 10))
-	c.Response().Header().Set(echo.HeaderContentType, f.Evidence.MediaType)
-	c.Response().WriteHeader(http.StatusOK)
-	_, err = io.Copy(c.Response(), f.Body)
-	return err
 }
 
 // benchActionPage shows an action's form (GET /bench/cases/:id/:action).

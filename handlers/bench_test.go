@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -329,11 +330,11 @@ func TestBenchPages(t *testing.T) {
 		}
 	}
 	// The judge downloads the evidence.
-	dl := get(t, e, b.page("/evidence/1"), judge)
+	dl := get(t, e, "/cases/"+strconv.FormatInt(b.caseID, 10)+"/evidence/1/file", judge)
 	if dl.Code != http.StatusOK || !strings.HasPrefix(dl.Header().Get("Content-Disposition"), "attachment") || !strings.Contains(dl.Body.String(), "定位") {
 		t.Fatalf("evidence download: %d %v", dl.Code, dl.Header())
 	}
-	if dl := get(t, e, b.page("/evidence/1"), other); dl.Code != http.StatusNotFound {
+	if dl := get(t, e, "/cases/"+strconv.FormatInt(b.caseID, 10)+"/evidence/1/file", other); dl.Code != http.StatusNotFound {
 		t.Fatalf("evidence for another judge: %d", dl.Code)
 	}
 	// Alter the stored bytes: the badge says so.
@@ -343,12 +344,11 @@ func TestBenchPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	body = get(t, e, b.page(""), judge).Body.String()
-	if !strings.Contains(body, "ALTERED — do not rely on this file") || strings.Contains(body, ">Intact<") {
+	if !strings.Contains(body, "ALTERED — do not rely on this file") || strings.Contains(body, `class="tag ok">Intact<`) {
 		t.Fatalf("altered evidence not flagged")
 	}
-	checks, err := b.f.Store.VerifyEvidence(context.Background(), b.otherJudge, b.caseID)
-	if err != models.ErrNotFound && models.KindOf(err) != models.KindNotFound || checks != nil {
-		t.Fatalf("VerifyEvidence for another judge: %v", err)
+	if _, err := b.f.Store.VerifyCase(context.Background(), b.otherJudge, b.caseID); models.KindOf(err) != models.KindNotFound {
+		t.Fatalf("VerifyCase for another judge: %v", err)
 	}
 
 	// Chinese.

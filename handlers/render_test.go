@@ -31,10 +31,10 @@ var pageURLs = map[string]struct {
 	"account/inbox":   {"/inbox", true, http.StatusOK},
 }
 
-// caseAreaPage reports pages that need a case in a particular state to render; each area's
+// caseAreaPage reports pages that need a case in a particular state or a staff role to render; each area's
 // own tests render those in both languages, and the browser journey visits every one.
 func caseAreaPage(name string) bool {
-	for _, prefix := range []string{"filing/", "docket/", "defendant/", "bench/", "public/"} {
+	for _, prefix := range []string{"filing/", "docket/", "defendant/", "bench/", "public/", "admin/"} {
 		if strings.HasPrefix(name, prefix) {
 			return true
 		}

@@ -88,7 +88,6 @@ func (s *Server) routes(e *echo.Echo) {
 	judge := s.requireRole(models.RoleJudge)
 	e.GET("/bench", s.benchPage, judge)
 	e.GET("/bench/cases/:id", s.benchCasePage, judge)
-	e.GET("/bench/cases/:id/evidence/:eid", s.benchEvidenceFile, judge)
 	e.GET("/bench/cases/:id/:action", s.benchActionPage, judge)
 	e.POST("/bench/cases/:id/:action", s.benchActionSubmit, judge)
 	e.GET("/cases/:id/ruling", s.rulingPrintPage, anyone)
@@ -131,6 +130,9 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/admin/users/:id/disable", s.apiAdminSetDisabled(true), admin)
 	api.POST("/admin/users/:id/enable", s.apiAdminSetDisabled(false), admin)
 	api.GET("/admin/audit", s.apiAdminAudit, admin)
+
+	// --- integrity (verify) ---
+	api.GET("/cases/:id/verify", s.apiVerifyCase, anyone)
 
 	// Anything else under /api answers JSON 404 (the error handler sees the /api prefix).
 	api.Any("/*", func(echo.Context) error { return models.ErrNotFound })

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
@@ -95,34 +94,21 @@ type EvidenceCheck struct {
 	Missing  bool // the bytes are gone altogether
 }
 
-// VerifyEvidence re-hashes every evidence file of a case u may see and reports each. A file
-// that no longer matches is flagged, as OpenEvidence does, and logged loudly.
-func (s *Store) VerifyEvidence(ctx context.Context, u *User, caseID int64) ([]EvidenceCheck, error) {
-	if _, err := s.CaseFor(ctx, u, caseID); err != nil {
-		return nil, err
-	}
-	es, err := s.EvidenceList(ctx, caseID)
-	if err != nil {
-		return nil, err
+// EvidenceChecks turns one case verification into a badge per file, so the judge's page
+// re-hashes each file once: a file is intact when the verification found no problem with it.
+func EvidenceChecks(es []Evidence, v *Verification) []EvidenceCheck {
+	broken := map[int64]string{}
+	for _, p := range v.Problems {
+		if p.EvidenceID != 0 && p.Area == AreaEvidence {
+			broken[p.EvidenceID] = p.Code
+		}
 	}
 	out := make([]EvidenceCheck, 0, len(es))
 	for _, e := range es {
-		ok, err := s.blobs.Verify(ctx, e.SHA256)
-		missing := errors.Is(err, ErrNotFound)
-		if err != nil && !missing {
-			return nil, err
-		}
-		if !ok {
-			if e.FlaggedAt == nil {
-				now := s.Now()
-				s.db.WithContext(ctx).Model(&Evidence{}).Where("id = ? AND flagged_at IS NULL", e.ID).Update("flagged_at", now)
-				e.FlaggedAt = &now
-			}
-			s.log.Error("EVIDENCE INTEGRITY FAILURE: stored bytes do not match the filed SHA-256", "case_id", caseID, "evidence_id", e.ID, "sha256", e.SHA256, "missing", missing)
-		}
-		out = append(out, EvidenceCheck{Evidence: e, Intact: ok, Missing: missing})
+		code, bad := broken[e.ID]
+		out = append(out, EvidenceCheck{Evidence: e, Intact: !bad, Missing: code == "evidence_missing"})
 	}
-	return out, nil
+	return out
 }
 
 // CheckRuling runs every check issuing the ruling would run — visibility, role, state, the

@@ -38,7 +38,8 @@ const copyBufSize = 32 << 10
 // LocalBlobStore stores each blob at dir/ab/cd/<hex>. Two levels of fan-out keep every
 // directory small enough to list quickly even with millions of files.
 type LocalBlobStore struct {
-	dir string
+	dir  string
+	hook func(point string) // crash-test hook; nil in production
 }
 
 // NewLocalBlobStore creates dir and its tmp subdirectory, private to the server's user since
@@ -137,6 +138,9 @@ func (s *LocalBlobStore) Put(ctx context.Context, r io.Reader, maxBytes int64) (
 	if err := ctx.Err(); err != nil {
 		return Blob{}, err
 	}
+	if s.hook != nil {
+		s.hook(CrashAfterBlobTmpWrite)
+	}
 
 	if err := f.Sync(); err != nil {
 		return Blob{}, fmt.Errorf("blob store: %w", err)
@@ -160,10 +164,16 @@ func (s *LocalBlobStore) Put(ctx context.Context, r io.Reader, maxBytes int64) (
 		return Blob{}, err
 	}
 	if _, statErr := os.Lstat(final); statErr == nil {
-		// Same hash means same bytes: the stored copy already serves this upload. Remove
+		// Same hash means same bytes: the stored copy already serves this upload. Touching
+		// it claims it against orphan collection (see CollectOrphan), which only removes
+		// files that stay untouched past its check; if the touch finds the file gone, the
+		// collector got there first and this upload writes its own copy. Remove the temp
 		// before returning, since err is nil here and the deferred cleanup will not run.
-		os.Remove(tmp)
-		return blob, nil
+		now := time.Now()
+		if err := os.Chtimes(final, now, now); err == nil {
+			os.Remove(tmp)
+			return blob, nil
+		}
 	}
 	if err := os.Rename(tmp, final); err != nil {
 		return Blob{}, fmt.Errorf("blob store: %w", err)
@@ -182,6 +192,9 @@ func (s *LocalBlobStore) Put(ctx context.Context, r io.Reader, maxBytes int64) (
 		if err := syncDir(s.dir); err != nil {
 			return Blob{}, err
 		}
+	}
+	if s.hook != nil {
+		s.hook(CrashAfterBlobRename)
 	}
 	return blob, nil
 }

@@ -145,10 +145,26 @@ func (s *Store) AddEvidence(ctx context.Context, u *User, caseID int64, in Evide
 				return err
 			}
 		}
-		return tx.Model(&Case{}).Where("id = ?", caseID).Update("updated_at", now).Error
+		// Conditional on the state checked above: on PostgreSQL a concurrent submit holds the
+		// case row, and once it commits this matches nothing, so the file cannot slip into a
+		// submitted case without being in its chain.
+		res := tx.Model(&Case{}).Where("id = ? AND status = ?", caseID, c.Status).Update("updated_at", now)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return WithMessage(ErrConflict, "The case changed while the file was uploading; reload and try again.")
+		}
+		if s.hook != nil {
+			s.hook(CrashBeforeEvidenceCommit)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	if s.hook != nil {
+		s.hook(CrashAfterEvidenceCommit)
 	}
 	return ev, nil
 }

@@ -12,9 +12,6 @@ import (
 	"netcourt/models/testkit"
 )
 
-func sp(s string) *string { return &s }
-func bp(b bool) *bool     { return &b }
-
 // world is a generated docket: a few accounts and cases driven through the real workflow.
 type world struct {
 	f      *testkit.Fixture

@@ -35,6 +35,9 @@ type Options struct {
 	Logger *slog.Logger
 	// PasswordCost is the bcrypt cost; values below 10 are raised to 12. Tests use 10.
 	PasswordCost int
+	// TestHook, when set, is called at named crash points (see crashpoint.go); only the
+	// crash-safety tests set it.
+	TestHook func(point string)
 }
 
 // Store is netcourt's business layer: every court rule is reached through it, and it is the
@@ -48,6 +51,8 @@ type Store struct {
 	log      *slog.Logger
 	pwCost   int
 	throttle *LoginThrottle
+
+	hook func(point string) // nil outside crash tests
 
 	dummyOnce sync.Once
 	dummy     []byte // see dummyHash
@@ -70,7 +75,7 @@ func New(o Options) *Store {
 	return &Store{
 		db: o.DB, dialect: DialectOf(o.DB), blobs: o.Blobs, court: o.Court,
 		clock: o.Clock, log: o.Logger, pwCost: o.PasswordCost,
-		throttle: NewLoginThrottle(),
+		throttle: NewLoginThrottle(), hook: o.TestHook,
 	}
 }
 

@@ -231,10 +231,16 @@ func (s *Store) Advance(ctx context.Context, actor *User, caseID int64, action A
 		}
 		st.result.Event = ev
 		out, res = c, st.result
+		if s.hook != nil {
+			s.hook("before_" + string(action) + "_commit")
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, nil, err
+	}
+	if s.hook != nil {
+		s.hook("after_" + string(action) + "_commit")
 	}
 	return out, res, nil
 }

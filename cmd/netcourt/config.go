@@ -30,9 +30,11 @@ type config struct {
 	MaxUploadMiB   int
 	LogLevel       string
 	LogFormat      string
+	OrphanGrace    time.Duration
 
-	court   models.Court
-	proxies []*net.IPNet
+	court    models.Court
+	proxies  []*net.IPNet
+	testHook func(point string) // crash tests only (NETCOURT_TEST_HOOKS=1)
 }
 
 func env(name, def string) string {
@@ -73,6 +75,11 @@ func (c *config) serveFlags(fs *flag.FlagSet) {
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", env("NETCOURT_TRUSTED_PROXIES", ""), "comma-separated CIDRs of reverse proxies whose X-Forwarded-For is trusted [NETCOURT_TRUSTED_PROXIES]")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", envBool("NETCOURT_SECURE_COOKIES"), "mark cookies Secure (set when TLS ends at a proxy) [NETCOURT_SECURE_COOKIES]")
 	fs.IntVar(&c.MaxUploadMiB, "max-upload-mib", envInt("NETCOURT_MAX_UPLOAD_MIB", 50), "largest evidence file in MiB [NETCOURT_MAX_UPLOAD_MIB]")
+	grace, err := time.ParseDuration(env("NETCOURT_ORPHAN_GRACE", models.DefaultOrphanGrace.String()))
+	if err != nil {
+		grace = models.DefaultOrphanGrace
+	}
+	fs.DurationVar(&c.OrphanGrace, "orphan-grace", grace, "at start-up, remove evidence files no filing refers to once older than this [NETCOURT_ORPHAN_GRACE]")
 }
 
 // validate checks every setting and says plainly what is wrong.

@@ -30,6 +30,9 @@ Usage:
   netcourt user create --role clerk|judge|admin --email E --name N      create a staff account
                                                                         (password from NETCOURT_PASSWORD or stdin)
   netcourt stats rebuild [--data ./data] [--db DSN]                     recompute the statistics counters
+  netcourt verify  [--data ./data] [--db DSN]                           re-hash all evidence, re-walk every event chain
+                                                                        (exit 0 intact, 3 broken, 1 could not check)
+  netcourt backup  --out DIR [--data ./data] [--db DSN]                 consistent copy of database + evidence, verified
 
 Run "netcourt COMMAND -h" for every flag.
 `
@@ -49,6 +52,10 @@ func main() {
 		err = cmdUser(os.Args[2:], os.Stdin)
 	case "stats":
 		err = cmdStats(os.Args[2:])
+	case "verify":
+		err = cmdVerify(os.Args[2:], os.Stdout)
+	case "backup":
+		err = cmdBackup(os.Args[2:], os.Stdout)
 	case "-h", "--help", "help":
 		fmt.Print(usage)
 		return
@@ -59,6 +66,10 @@ func main() {
 	if err != nil {
 		if !errors.Is(err, flag.ErrHelp) {
 			fmt.Fprintln(os.Stderr, "netcourt: "+err.Error())
+		}
+		var ee *exitError
+		if errors.As(err, &ee) {
+			os.Exit(ee.code)
 		}
 		os.Exit(1)
 	}
@@ -91,7 +102,10 @@ func openStore(cfg *config) (*models.Store, func(), error) {
 		_ = models.CloseDB(db)
 		return nil, nil, fmt.Errorf("evidence directory: %w", err)
 	}
-	store := models.New(models.Options{DB: db, Blobs: blobs, Court: cfg.court, Logger: log})
+	if cfg.testHook != nil {
+		blobs.SetTestHook(cfg.testHook)
+	}
+	store := models.New(models.Options{DB: db, Blobs: blobs, Court: cfg.court, Logger: log, TestHook: cfg.testHook})
 	if err := store.EnsureStats(context.Background()); err != nil {
 		_ = models.CloseDB(db)
 		return nil, nil, fmt.Errorf("statistics: %w", err)
@@ -227,6 +241,7 @@ func cmdServe(args []string) error {
 		return err
 	}
 	log := cfg.logger()
+	cfg.testHook = crashHookFromEnv()
 	// Listen before anything slow so a busy port fails fast with a clear message.
 	ln, err := net.Listen("tcp", cfg.Addr)
 	if err != nil {
@@ -238,10 +253,10 @@ func cmdServe(args []string) error {
 		return err
 	}
 	defer closeDB()
-	if n, err := store.Blobs().(*models.LocalBlobStore).CleanTemp(); err != nil {
-		log.Warn("cleaning unfinished uploads", "err", err)
-	} else if n > 0 {
-		log.Info("removed unfinished uploads left by a previous run", "files", n)
+	// Before serving, while no upload can be in flight: clear what a crash left half-made.
+	if err := reconcileAtStart(store, cfg.OrphanGrace, log); err != nil {
+		ln.Close()
+		return err
 	}
 	e, _, err := handlers.New(handlers.Options{
 		Store: store, Logger: log, TrustedProxies: cfg.proxies, SecureCookies: cfg.SecureCookies,

@@ -16,6 +16,7 @@ func all() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Initial(),
 		m0003Stats(),
+		m0004AppendOnly(),
 	}
 }
 
