@@ -337,7 +337,6 @@ func matrix() map[string][]probe {
 	const benchOnly = "L 403 403 403 403 403 ok 404 403"
 	m["GET /bench"] = []probe{{path: "/bench", want: "L 403 403 403 403 403 ok ok 403"}}
 	m["GET /bench/cases/:id"] = []probe{{state: served, path: "/bench/cases/{id}", want: benchOnly}}
-	m["GET /bench/cases/:id/evidence/:eid"] = []probe{{state: served, path: "/bench/cases/{id}/evidence/{eid}", want: benchOnly}}
 	m["GET /bench/cases/:id/:action"] = []probe{{state: models.StatusHearingScheduled, path: "/bench/cases/{id}/record-hearing", want: benchOnly},
 		{state: models.StatusHeard, path: "/bench/cases/{id}/rule", want: benchOnly},
 		{state: models.StatusHeard, path: "/bench/cases/{id}/no-such-action", want: "L 403 403 403 403 403 404 404 403"}}
@@ -346,6 +345,9 @@ func matrix() map[string][]probe {
 		{state: models.StatusDecided, path: "/bench/cases/{id}/publish", body: url.Values{}, want: benchOnly, fresh: true},
 		{state: served, path: "/bench/cases/{id}/publish", body: url.Values{}, want: "L 403 403 403 403 403 409 404 403"},
 	}
+	// Integrity check of one case: whoever may see the case.
+	m["GET /api/v1/cases/:id/verify"] = []probe{{state: served, path: "/api/v1/cases/{id}/verify", want: caseReaders},
+		{state: draft, path: "/api/v1/cases/{id}/verify", want: "L ok 404 404 404 404 404 404 404"}}
 	// The ruling as a printable page: whoever may see the case.
 	m["GET /cases/:id/ruling"] = []probe{{state: models.StatusDecided, path: "/cases/{id}/ruling", want: "L ok 404 ok 404 ok ok 404 404"}}
 	// The public record: anyone, signed in or not; only published rulings exist there.
