@@ -20,6 +20,7 @@ import (
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
+	"github.com/labstack/echo/v4"
 
 	"netcourt/handlers"
 	tk "netcourt/models/testkit"
@@ -202,6 +203,7 @@ func msg(lang, key string) string {
 // portal is one running server on 127.0.0.1 with its fixture, and the screenshots taken.
 type portal struct {
 	F    *tk.Fixture
+	E    *echo.Echo
 	URL  string
 	shot *shots
 }
@@ -211,9 +213,10 @@ func startPortal(t *testing.T) *portal {
 	needBrowser(t)
 	// The browser judges cookie expiry by the real clock, so the fixture's clock starts now.
 	f := tk.NewStore(t, tk.WithStart(time.Now().UTC().Truncate(time.Second)))
-	srv := httptest.NewServer(tk.NewServer(t, f))
+	e := tk.NewServer(t, f)
+	srv := httptest.NewServer(e)
 	t.Cleanup(srv.Close)
-	p := &portal{F: f, URL: srv.URL, shot: &shots{}}
+	p := &portal{F: f, E: e, URL: srv.URL, shot: &shots{}}
 	t.Cleanup(func() { p.shot.saveIfFailed(t) })
 	return p
 }
@@ -475,6 +478,9 @@ func (b *tab) afterLoad(t testing.TB, label string) {
 		b.fatal(t, "%d JavaScript dialog(s) opened (script injection?): %s", n, d)
 	}
 	loc := b.path(t)
+	if eval[string](t, b, `document.contentType`) != "text/html" {
+		return // JSON or a file shown by the browser: no page to check
+	}
 	if l := eval[string](t, b, `document.documentElement.lang`); l != "en" && l != "zh-CN" {
 		b.fatal(t, "%s: <html lang=%q>", loc, l)
 	}
