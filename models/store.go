@@ -48,6 +48,7 @@ type Store struct {
 	log      *slog.Logger
 	pwCost   int
 	throttle *LoginThrottle
+	claims   *LoginThrottle // wrong defendant access codes, per reference and per IP
 
 	dummyOnce sync.Once
 	dummy     []byte // see dummyHash
@@ -70,7 +71,7 @@ func New(o Options) *Store {
 	return &Store{
 		db: o.DB, dialect: DialectOf(o.DB), blobs: o.Blobs, court: o.Court,
 		clock: o.Clock, log: o.Logger, pwCost: o.PasswordCost,
-		throttle: NewLoginThrottle(),
+		throttle: NewLoginThrottle(), claims: NewLoginThrottle(),
 	}
 }
 
