@@ -245,3 +245,47 @@ func (s *Server) viewCase(d *CaseDetail) caseView {
 	}
 	return v
 }
+
+// caseSummaryView is one row of a case list (GET /api/v1/cases): enough to triage, without
+// the evidence, timeline and texts of the full Case.
+type caseSummaryView struct {
+	ID           int64                `json:"id"`
+	Reference    *string              `json:"reference"`
+	DocketNo     *string              `json:"docket_no"`
+	Status       string               `json:"status"`
+	Procedure    *string              `json:"procedure"`
+	Plaintiff    personRef            `json:"plaintiff"`
+	Defendant    defendantSummaryView `json:"defendant"`
+	Categories   []string             `json:"categories"`
+	Judge        *personRef           `json:"judge"`
+	Deadlines    map[string]string    `json:"deadlines"`
+	NextDeadline *string              `json:"next_deadline"`
+	Overdue      bool                 `json:"overdue"`
+	Version      int64                `json:"version"`
+	SubmittedAt  *string              `json:"submitted_at"`
+	CreatedAt    string               `json:"created_at"`
+	UpdatedAt    string               `json:"updated_at"`
+}
+
+func viewCaseSummary(c *models.Case, judges map[int64]*models.User, now time.Time) caseSummaryView {
+	v := caseSummaryView{ID: c.ID, Reference: c.Reference, DocketNo: c.DocketNo, Status: string(c.Status),
+		Plaintiff:  personRef{ID: c.PlaintiffID, Name: c.PlaintiffName},
+		Defendant:  defendantSummaryView{Name: c.DefendantName, Platform: c.DefendantPlatform, Sector: c.DefendantSector},
+		Categories: c.CategoryList(), Deadlines: map[string]string{}, NextDeadline: rfc3339Ptr(c.NextDeadline),
+		Overdue: c.NextDeadline != nil && c.NextDeadline.Before(now), Version: c.Version,
+		SubmittedAt: rfc3339Ptr(c.SubmittedAt), CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt)}
+	if c.Procedure != "" {
+		p := c.Procedure
+		v.Procedure = &p
+	}
+	if c.JudgeID != nil {
+		v.Judge = &personRef{ID: *c.JudgeID}
+		if j := judges[*c.JudgeID]; j != nil {
+			v.Judge.Name = j.Name
+		}
+	}
+	for name, t := range c.Deadlines() {
+		v.Deadlines[name] = rfc3339(t)
+	}
+	return v
+}

@@ -49,6 +49,17 @@ func (s *Server) routes(e *echo.Echo) {
 	// --- filing pages (plaintiff) ---
 
 	// --- docket pages (clerk) and defendant pages ---
+	clerk := s.requireRole(models.RoleClerk)
+	defendant := s.requireRole(models.RoleDefendant)
+	e.GET("/docket", s.docketPage, clerk)
+	e.GET("/docket/export.csv", s.docketCSV, clerk)
+	e.GET("/docket/cases/:id", s.docketCasePage, clerk)
+	e.POST("/docket/cases/:id/:action", s.docketAction, clerk)
+	e.GET("/defendant/claim", s.defendantClaimPage)
+	e.POST("/defendant/claim", s.defendantClaimSubmit)
+	e.GET("/defendant/cases", s.defendantCasesPage, defendant)
+	e.GET("/defendant/cases/:id", s.defendantCasePage, defendant)
+	e.POST("/defendant/cases/:id/answer", s.defendantAnswerSubmit, defendant)
 
 	// --- bench pages (judge) and public record ---
 
@@ -68,6 +79,10 @@ func (s *Server) routes(e *echo.Echo) {
 	// --- filing API (plaintiff) ---
 
 	// --- docket API (clerk) and defendant API ---
+	api.GET("/cases", s.apiListCases, anyone)
+	api.GET("/judges", s.apiJudges, clerk)
+	api.GET("/docket.csv", s.apiDocketCSV, clerk)
+	api.POST("/defendant/claim", s.apiDefendantClaim)
 
 	// --- bench API (judge) and public record API ---
 

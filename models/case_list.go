@@ -255,7 +255,8 @@ func (s *Store) ListCases(ctx context.Context, u *User, f CaseFilter) (*CasePage
 			q = q.Where(spec.col + " IS NOT NULL")
 		}
 		if cur != nil {
-			q = q.Where("("+spec.col+" "+cmp+" ?) OR ("+spec.col+" = ? AND cases.id "+cmp+" ?)", *cur.T, *cur.T, cur.ID)
+			// A row-value comparison is one index range on (column, id) in both databases.
+			q = q.Where("("+spec.col+", cases.id) "+cmp+" (?, ?)", *cur.T, cur.ID)
 		}
 		if err := q.Order(spec.col + " " + dir + ", cases.id " + dir).Limit(want).Find(&cs).Error; err != nil {
 			return nil, err

@@ -55,12 +55,12 @@ func (s *Store) ClaimCase(ctx context.Context, reference, accessCode string, acc
 	if ref == "" {
 		f["reference"] = "validation.required"
 	} else if !referencePattern.MatchString(ref) {
-		f["reference"] = "validation.reference"
+		f["reference"] = "defendant.invalid_reference"
 	}
 	if strings.TrimSpace(accessCode) == "" {
 		f["access_code"] = "validation.required"
 	} else if !validAccessCode(code) {
-		f["access_code"] = "validation.access_code"
+		f["access_code"] = "defendant.invalid_code"
 	}
 	newAccount := acct.User == nil
 	if !newAccount && acct.User.Role != RoleDefendant {
