@@ -82,6 +82,9 @@ func filterValues(f models.CaseFilter) url.Values {
 	if f.Overdue {
 		v.Set("overdue", "1")
 	}
+	if f.Limit > 0 && f.Limit != models.DefaultListLimit {
+		v.Set("limit", strconv.Itoa(f.Limit))
+	}
 	return v
 }
 

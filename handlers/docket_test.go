@@ -39,6 +39,12 @@ func newDocketWorld(t *testing.T) *docketWorld {
 // submitted files and submits a complaint against the named company.
 func (w *docketWorld) submitted(t *testing.T, company, facts string) *models.Case {
 	t.Helper()
+	return w.submittedWith(t, company, facts, nil)
+}
+
+// submittedWith lets before run on the draft (to add evidence) before it is submitted.
+func (w *docketWorld) submittedWith(t *testing.T, company, facts string, before func(c *models.Case)) *models.Case {
+	t.Helper()
 	ctx := context.Background()
 	cats := []string{"forced_consent"}
 	infos := []string{"phone"}
@@ -51,6 +57,9 @@ func (w *docketWorld) submitted(t *testing.T, company, facts string) *models.Cas
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if before != nil {
+		before(c)
 	}
 	c, _, err = w.f.Store.Advance(ctx, w.plaintiff, c.ID, models.ActSubmit, models.ActionInput{})
 	if err != nil {
@@ -417,7 +426,7 @@ func TestDocketPages(t *testing.T) {
 		t.Fatalf("no next link: %s", rec.Body.String())
 	}
 	nextURL := strings.ReplaceAll(next[1], "&amp;", "&")
-	if !strings.Contains(nextURL, "status=submitted") || !strings.Contains(nextURL, "sector=social") {
+	if !strings.Contains(nextURL, "status=submitted") || !strings.Contains(nextURL, "sector=social") || !strings.Contains(nextURL, "limit=1") {
 		t.Fatalf("next link drops filters: %s", nextURL)
 	}
 	rec = clerk.get(nextURL)
@@ -455,7 +464,15 @@ func TestDocketPages(t *testing.T) {
 func TestReviewActionsThroughForms(t *testing.T) {
 	w := newDocketWorld(t)
 	judge2 := w.f.Judge(t)
-	c := w.submitted(t, "Zeta Ltd", "Zeta forced me to accept tracking to use the app.")
+	var ev *models.Evidence
+	c := w.submittedWith(t, "Zeta Ltd", "Zeta forced me to accept tracking to use the app.", func(c *models.Case) {
+		var err error
+		ev, err = w.f.Store.AddEvidence(context.Background(), w.plaintiff, c.ID, models.EvidenceInput{Title: "Chat log <b>", FileName: "chat.txt",
+			Body: strings.NewReader("客服：不同意就不能用。"), MaxBytes: 1 << 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+	})
 	w.served(t, w.submitted(t, "Busy Co", "Keeps the first judge busy with an open case."))
 	clerk := w.browserFor(t, w.clerk)
 	path := fmt.Sprintf("/docket/cases/%d", c.ID)
@@ -467,6 +484,9 @@ func TestReviewActionsThroughForms(t *testing.T) {
 			if !strings.Contains(body, want) {
 				t.Fatalf("%s: review page lacks %s", lang, want)
 			}
+		}
+		if !strings.Contains(body, ev.SHA256) || !strings.Contains(body, fmt.Sprintf("/cases/%d/evidence/%d/file", c.ID, ev.ID)) || strings.Contains(body, "Chat log <b>") {
+			t.Fatalf("%s: evidence hash, link or escaping missing", lang)
 		}
 		// The least-loaded judge is pre-selected.
 		if !regexp.MustCompile(`<option value="` + fmt.Sprint(judge2.ID) + `" selected>`).MatchString(body) {
@@ -601,4 +621,50 @@ func TestDefendantPages(t *testing.T) {
 	// Reusing the code from the page.
 	rec = anon.post("/defendant/claim", url.Values{"reference": {*c.Reference}, "access_code": {code}})
 	wantStatus(t, rec, 401, "used code page")
+	// Signed in, the defendant claims another served case with just reference and code.
+	c2, code2 := w.served(t, other)
+	rec = d.get("/defendant/claim")
+	if strings.Contains(rec.Body.String(), `name="password"`) {
+		t.Fatal("a signed-in defendant is asked for a new account")
+	}
+	rec = d.post("/defendant/claim", url.Values{"reference": {*c2.Reference}, "access_code": {code2}})
+	wantStatus(t, rec, 303, "second claim")
+	list := d.get("/defendant/cases").Body.String()
+	if !strings.Contains(list, *c.DocketNo) || !strings.Contains(list, *c2.DocketNo) {
+		t.Fatal("the defendant's list lacks a claimed case")
+	}
+}
+
+// TestActionsThroughTheAPI drives the clerk's actions with their API bodies.
+func TestActionsThroughTheAPI(t *testing.T) {
+	w := newDocketWorld(t)
+	c := w.submitted(t, "Iota Ltd", "Iota kept calling me with marketing after I objected.")
+	ct := testkit.LoginAPI(t, w.e, w.clerk.Email, testkit.Password)
+	pt := testkit.LoginAPI(t, w.e, w.plaintiff.Email, testkit.Password)
+	id := fmt.Sprint(c.ID)
+	due := w.f.Store.Now().Add(5 * 24 * 60 * 60 * 1e9).Format("2006-01-02T15:04:05Z07:00")
+	do := func(token, action string, body any, want int) string {
+		t.Helper()
+		rec := testkit.Do(t, w.e, "POST", "/api/v1/cases/"+id+"/"+action, body, testkit.Bearer(token))
+		wantStatus(t, rec, want, action)
+		return rec.Body.String()
+	}
+	body := do(ct, "request-amendment", map[string]any{"reason": "Add the app version.", "due": due}, 200)
+	if !strings.Contains(body, `"status":"amendment_requested"`) || !strings.Contains(body, `"amendment":"`+due) {
+		t.Fatalf("request-amendment: %s", body)
+	}
+	do(ct, "request-amendment", map[string]any{"reason": "again"}, 409)
+	do(pt, "submit", map[string]any{}, 200)
+	do(ct, "accept", map[string]any{"procedure": "ordinary", "judge_id": w.judge.ID}, 200)
+	body = do(ct, "serve", map[string]any{}, 200)
+	if !strings.Contains(body, `"access_code":"`) || !strings.Contains(body, `"status":"served"`) {
+		t.Fatalf("serve: %s", body)
+	}
+	do(ct, "schedule-hearing", map[string]any{"at": "2026-03-01T09:00:00+08:00", "mode": "video"}, 422)
+	do(ct, "schedule-hearing", map[string]any{"at": "2026-04-01T09:00:00+08:00", "mode": "telepathy"}, 422)
+	body = do(ct, "schedule-hearing", map[string]any{"at": "2026-04-01T09:00:00+08:00", "mode": "in_person", "location": "Courtroom 3"}, 200)
+	if !strings.Contains(body, `"status":"hearing_scheduled"`) || !strings.Contains(body, `"at":"2026-04-01T01:00:00Z"`) {
+		t.Fatalf("schedule-hearing: %s", body)
+	}
+	do(ct, "close", map[string]any{}, 409)
 }

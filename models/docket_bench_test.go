@@ -80,7 +80,29 @@ func generateDocket(path string, n int) error {
 			return err
 		}
 	}
-	err = db.Transaction(func(tx *gorm.DB) error { return fillDocket(tx, n) })
+	// Secondary indexes are dropped for the load and rebuilt after it: one sort per index
+	// instead of a million random B-tree inserts.
+	var idx []struct{ Name, SQL string }
+	if err := db.Raw("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'cases' AND sql IS NOT NULL").Scan(&idx).Error; err != nil {
+		_ = models.CloseDB(db)
+		return err
+	}
+	err = db.Transaction(func(tx *gorm.DB) error {
+		for _, ix := range idx {
+			if err := tx.Exec(`DROP INDEX "` + ix.Name + `"`).Error; err != nil {
+				return err
+			}
+		}
+		if err := fillDocket(tx, n); err != nil {
+			return err
+		}
+		for _, ix := range idx {
+			if err := tx.Exec(ix.SQL).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 	if cerr := models.CloseDB(db); err == nil {
 		err = cerr
 	}
@@ -191,7 +213,8 @@ func fillDocket(tx *gorm.DB, n int) error {
 }
 
 // BenchmarkDocketList measures the clerk's docket query at 100k cases (and 1M with
-// NETCOURT_BENCH_1M=1): the first page and page 500 of each sort and of common filters. The
+// NETCOURT_BENCH_1M=1): the first page and a deep page (500 where there are that many) of
+// each sort and of common filters. The
 // per-page latency percentiles are reported as p50-ms and p99-ms; page 500 should cost what
 // page 1 costs, since each page is one range scan from its cursor.
 func BenchmarkDocketList(b *testing.B) {
@@ -203,18 +226,27 @@ func BenchmarkDocketList(b *testing.B) {
 	views := []struct {
 		name string
 		f    models.CaseFilter
+		deep int // the deep page measured (overdue cases are fewer)
 	}{
-		{"deadline", models.CaseFilter{}},
-		{"filed", models.CaseFilter{Sort: models.SortFiled}},
-		{"updated", models.CaseFilter{Sort: models.SortUpdated}},
-		{"open-statuses", models.CaseFilter{Status: []models.Status{models.StatusSubmitted, models.StatusServed, models.StatusAnswered}}},
-		{"overdue", models.CaseFilter{Overdue: true}},
+		{"deadline", models.CaseFilter{}, 500},
+		{"filed", models.CaseFilter{Sort: models.SortFiled}, 500},
+		{"updated", models.CaseFilter{Sort: models.SortUpdated}, 500},
+		{"open-statuses", models.CaseFilter{Status: []models.Status{models.StatusSubmitted, models.StatusServed, models.StatusAnswered}}, 500},
+		{"judge", models.CaseFilter{}, 20},
+		{"overdue", models.CaseFilter{Overdue: true}, 200},
 	}
 	for _, n := range sizes {
 		s, clerk := openBenchStore(b, n)
+		var judgeID int64
+		if err := s.DB().Raw("SELECT id FROM users WHERE role = 'judge' ORDER BY id LIMIT 1").Scan(&judgeID).Error; err != nil {
+			b.Fatal(err)
+		}
 		for _, v := range views {
-			for _, page := range []int{1, 500} {
+			for _, page := range []int{1, v.deep} {
 				f := v.f
+				if v.name == "judge" {
+					f.JudgeID = judgeID
+				}
 				f.Limit = 50
 				// Walk to the page once; the benchmark then fetches it repeatedly.
 				for p := 1; p < page; p++ {
