@@ -303,9 +303,11 @@ func newDeadlineRow(name string, at, now time.Time) deadlineRow {
 	d := at.Sub(now)
 	r := deadlineRow{Name: name, At: at, Overdue: d < 0}
 	if d < 0 {
-		d = -d
+		// Late by any part of a day counts as a day late.
+		r.Days = int((-d + 24*time.Hour - 1) / (24 * time.Hour))
+		return r
 	}
-	r.Days = int(d.Hours() / 24)
+	r.Days = int(d / (24 * time.Hour))
 	return r
 }
 
@@ -327,8 +329,7 @@ type docketPageView struct {
 	Category  []string
 	Sorts     []string
 	Judges    []models.User
-	Count     int64
-	Capped    bool
+	CountText string // "37", or "1,000+" when the count stopped at models.CountCap
 	NextURL   string
 	CSVURL    string
 	Filtered  bool
@@ -363,7 +364,7 @@ func (s *Server) docketPage(c echo.Context) error {
 		return err
 	}
 	v := &docketPageView{Filter: f, Statuses: models.AllStatuses[1:], Sectors: models.Sectors, Category: models.CategoryCodes(),
-		Sorts: models.CaseSorts, Judges: allJudges, Count: n, Capped: capped, StatusSet: map[string]bool{}}
+		Sorts: models.CaseSorts, Judges: allJudges, CountText: countText(n, capped), StatusSet: map[string]bool{}}
 	for _, st := range f.Status {
 		v.StatusSet[string(st)] = true
 	}
@@ -394,6 +395,22 @@ func (s *Server) docketPage(c echo.Context) error {
 	p := s.newPage(c, "docket.title")
 	p.Data = v
 	return s.render(c, "docket/list", p)
+}
+
+// countText groups thousands and marks a capped count: 1,000+.
+func countText(n int64, capped bool) string {
+	raw := strconv.FormatInt(n, 10)
+	var b strings.Builder
+	for i, r := range raw {
+		if i > 0 && (len(raw)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if capped {
+		b.WriteByte('+')
+	}
+	return b.String()
 }
 
 func (s *Server) docketCSV(c echo.Context) error { return s.streamDocketCSV(c) }

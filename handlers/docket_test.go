@@ -403,7 +403,7 @@ func TestDocketPages(t *testing.T) {
 		if strings.Contains(body, "<script>alert(1)") || !strings.Contains(body, "&lt;script&gt;alert(1)&lt;/script&gt;") {
 			t.Fatalf("%s: the company name is not escaped", lang)
 		}
-		if !strings.Contains(body, *c.Reference) || !strings.Contains(body, `class="table-wrap"`) {
+		if !strings.Contains(body, *c.Reference) || !strings.Contains(body, `class="table-wrap"`) || !strings.Contains(body, map[string]string{"en": ">2 cases", "zh": "共 2 件"}[lang]) {
 			t.Fatalf("%s: docket misses the case", lang)
 		}
 	}

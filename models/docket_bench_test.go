@@ -73,8 +73,15 @@ func generateDocket(path string, n int) error {
 		_ = models.CloseDB(db)
 		return err
 	}
-	// Bulk loading: the durability pragmas of the filing path are not needed for a cache.
-	for _, p := range []string{"PRAGMA synchronous = OFF", "PRAGMA cache_size = -200000"} {
+	// Bulk loading: the durability of the filing path is not needed for a cache file, so one
+	// connection loads it without a journal (no WAL copy of every page) and without fsyncs.
+	sqlDB, err := db.DB()
+	if err != nil {
+		_ = models.CloseDB(db)
+		return err
+	}
+	sqlDB.SetMaxOpenConns(1)
+	for _, p := range []string{"PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA cache_size = -400000", "PRAGMA temp_store = MEMORY"} {
 		if err := db.Exec(p).Error; err != nil {
 			_ = models.CloseDB(db)
 			return err
