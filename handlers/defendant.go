@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"strconv"
 	"errors"
 	"net/http"
 
@@ -120,6 +121,7 @@ type defendantCaseView struct {
 	Evidence  bool
 	Claimed   bool
 	Answered  bool
+	Added     bool
 	Conflict  string
 }
 
@@ -155,7 +157,35 @@ func (s *Server) defendantCasePage(c echo.Context) error {
 	}
 	v.Claimed = c.QueryParam("claimed") == "1"
 	v.Answered = c.QueryParam("answered") == "1"
+	v.Added = c.QueryParam("added") != ""
 	p := s.newPage(c, "defendant.case_title")
+	p.Data = v
+	return s.render(c, "defendant/case", p)
+}
+
+// defendantEvidenceSubmit files the defendant's evidence from the case page (multipart,
+// streamed; the CSRF token travels in the query string like the plaintiff's upload).
+func (s *Server) defendantEvidenceSubmit(c echo.Context) error {
+	id, err := pathID(c, "id")
+	if err != nil {
+		return err
+	}
+	added, err := s.receiveEvidence(c, id)
+	if err == nil {
+		return c.Redirect(http.StatusSeeOther, "/defendant/cases/"+formatID(id)+"?added="+strconv.Itoa(len(added))+"#evidence")
+	}
+	var de *models.Error
+	if !errors.As(err, &de) {
+		return err
+	}
+	v, lerr := s.defendantCaseView(c, id)
+	if lerr != nil {
+		return lerr
+	}
+	p := s.newPage(c, "defendant.case_title")
+	if !s.uploadErrors(p, de) {
+		return err
+	}
 	p.Data = v
 	return s.render(c, "defendant/case", p)
 }

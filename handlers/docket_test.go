@@ -615,6 +615,25 @@ func TestDefendantPages(t *testing.T) {
 		t.Fatal("answer not shown escaped")
 	}
 	wantStatusOf(t, d.post(casePath+"/answer", url.Values{"text": {"again"}, "version": {version}}), 409, "answer twice")
+
+	// The defendant files evidence from the case page, without JavaScript.
+	upload := func(parts ...mpart) *httptest.ResponseRecorder {
+		ct, body := multipartBody(t, parts...)
+		return testkit.Do(t, w.e, http.MethodPost, casePath+"/evidence?_csrf="+d.csrf(), nil, testkit.Cookie(d.cookies...), testkit.Raw(ct, body))
+	}
+	rec = upload(textPart("title", "Consent log"), filePart("consent.txt", []byte("2026-01-02 user tapped Agree")))
+	wantStatusOf(t, rec, 303, "defendant evidence upload")
+	body = d.get(casePath + "?added=1").Body.String()
+	if !strings.Contains(body, "Consent log") || !strings.Contains(body, "consent.txt") {
+		t.Fatal("the defendant's evidence is not listed on the case page")
+	}
+	rec = upload(textPart("title", "Disguised"), filePart("x.png", []byte("<html><script>alert(1)</script></html>")))
+	wantStatusOf(t, rec, 415, "disguised upload")
+	if !strings.Contains(rec.Body.String(), `href="#evidence_file"`) {
+		t.Fatal("the refused upload is not explained next to the file input")
+	}
+	ct, raw := multipartBody(t, filePart("a.txt", []byte("no token")))
+	wantStatusOf(t, testkit.Do(t, w.e, http.MethodPost, casePath+"/evidence", nil, testkit.Cookie(d.cookies...), testkit.Raw(ct, raw)), 403, "upload without CSRF token")
 	// Reusing the code from the page.
 	rec = anon.post("/defendant/claim", url.Values{"reference": {*c.Reference}, "access_code": {code}})
 	wantStatusOf(t, rec, 401, "used code page")

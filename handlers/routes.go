@@ -94,6 +94,7 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/defendant/cases", s.defendantCasesPage, defendant)
 	e.GET("/defendant/cases/:id", s.defendantCasePage, defendant)
 	e.POST("/defendant/cases/:id/answer", s.defendantAnswerSubmit, defendant)
+	e.POST("/defendant/cases/:id/evidence", s.defendantEvidenceSubmit, defendant) // multipart, streamed; CSRF token in the query
 
 	// --- bench pages (judge) and public record ---
 	judge := s.requireRole(models.RoleJudge)
