@@ -1,9 +1,9 @@
 package handlers
 
 import (
-	"strconv"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/labstack/echo/v4"
 

@@ -129,8 +129,8 @@ func TestEveryPageRendersInBothLanguages(t *testing.T) {
 				}
 				for _, m := range rawKey.FindAllStringSubmatch(body, -1) {
 					// Form field names such as "defendant.name" look like keys; their label is
-			// field.<name>, so a name with a label is a field, not a message.
-			if prefixes[strings.SplitN(m[1], ".", 2)[0]] && !cat.Has("field."+m[1]) {
+					// field.<name>, so a name with a label is a field, not a message.
+					if prefixes[strings.SplitN(m[1], ".", 2)[0]] && !cat.Has("field."+m[1]) {
 						t.Errorf("untranslated key %q on the page", m[1])
 					}
 				}
