@@ -15,7 +15,7 @@ func (s *Server) signIn(c echo.Context, u *models.User) (string, *models.Session
 	if err != nil {
 		return "", nil, err
 	}
-	tok, err := s.tokens.Issue(sess.ID, u.ID, sess.CreatedAt, sess.ExpiresAt)
+	tok, err := s.tokens.Issue(sess.Secret, u.ID, sess.CreatedAt, sess.ExpiresAt)
 	if err != nil {
 		return "", nil, err
 	}

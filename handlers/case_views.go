@@ -246,8 +246,8 @@ func (s *Server) viewCase(d *CaseDetail) caseView {
 	return v
 }
 
-// caseSummaryView is the compact form of a case used in lists (GET /api/v1/cases and the
-// docket): enough to pick a case, without its evidence, events or text.
+// caseSummaryView is one row of a case list (GET /api/v1/cases): enough to triage, without
+// the evidence, timeline and texts of the full Case.
 type caseSummaryView struct {
 	ID           int64                `json:"id"`
 	Reference    *string              `json:"reference"`
@@ -257,30 +257,35 @@ type caseSummaryView struct {
 	Plaintiff    personRef            `json:"plaintiff"`
 	Defendant    defendantSummaryView `json:"defendant"`
 	Categories   []string             `json:"categories"`
+	Judge        *personRef           `json:"judge"`
+	Deadlines    map[string]string    `json:"deadlines"`
 	NextDeadline *string              `json:"next_deadline"`
-	JudgeID      *int64               `json:"judge_id"`
+	Overdue      bool                 `json:"overdue"`
+	Version      int64                `json:"version"`
+	SubmittedAt  *string              `json:"submitted_at"`
 	CreatedAt    string               `json:"created_at"`
 	UpdatedAt    string               `json:"updated_at"`
-	SubmittedAt  *string              `json:"submitted_at"`
 }
 
-type defendantSummaryView struct {
-	Name     string `json:"name"`
-	Sector   string `json:"sector"`
-	Platform string `json:"platform"`
-}
-
-func viewCaseSummary(c *models.Case) caseSummaryView {
-	v := caseSummaryView{
-		ID: c.ID, Reference: c.Reference, DocketNo: c.DocketNo, Status: string(c.Status),
+func viewCaseSummary(c *models.Case, judges map[int64]*models.User, now time.Time) caseSummaryView {
+	v := caseSummaryView{ID: c.ID, Reference: c.Reference, DocketNo: c.DocketNo, Status: string(c.Status),
 		Plaintiff:  personRef{ID: c.PlaintiffID, Name: c.PlaintiffName},
-		Defendant:  defendantSummaryView{Name: c.DefendantName, Sector: c.DefendantSector, Platform: c.DefendantPlatform},
-		Categories: c.CategoryList(), NextDeadline: rfc3339Ptr(c.NextDeadline), JudgeID: c.JudgeID,
-		CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt), SubmittedAt: rfc3339Ptr(c.SubmittedAt),
-	}
+		Defendant:  defendantSummaryView{Name: c.DefendantName, Platform: c.DefendantPlatform, Sector: c.DefendantSector},
+		Categories: c.CategoryList(), Deadlines: map[string]string{}, NextDeadline: rfc3339Ptr(c.NextDeadline),
+		Overdue: c.NextDeadline != nil && c.NextDeadline.Before(now), Version: c.Version,
+		SubmittedAt: rfc3339Ptr(c.SubmittedAt), CreatedAt: rfc3339(c.CreatedAt), UpdatedAt: rfc3339(c.UpdatedAt)}
 	if c.Procedure != "" {
 		p := c.Procedure
 		v.Procedure = &p
+	}
+	if c.JudgeID != nil {
+		v.Judge = &personRef{ID: *c.JudgeID}
+		if j := judges[*c.JudgeID]; j != nil {
+			v.Judge.Name = j.Name
+		}
+	}
+	for name, t := range c.Deadlines() {
+		v.Deadlines[name] = rfc3339(t)
 	}
 	return v
 }

@@ -482,7 +482,25 @@ func (s *Server) evidenceUploadSubmit(c echo.Context) error {
 		return err
 	}
 	p := s.newPage(c, "filing.evidence.title")
-	p.Status, _, _, _ = classify(err)
+	if !s.uploadErrors(p, de) {
+		return err
+	}
+	// Refresh the case: the upload may have been refused because it moved on.
+	if cs, err = s.store.CaseFor(c.Request().Context(), currentUser(c), cs.ID); err != nil {
+		return err
+	}
+	v, err := s.evidencePageData(c, cs)
+	if err != nil {
+		return err
+	}
+	p.Data = v
+	return s.render(c, "filing/evidence", p)
+}
+
+// uploadErrors puts a refused upload's reason on the page, next to the file input
+// ("evidence_file") or at the top; it reports false for errors a page cannot explain.
+func (s *Server) uploadErrors(p *Page, de *models.Error) bool {
+	p.Status, _, _, _ = classify(de)
 	switch de.Kind {
 	case models.KindInvalid:
 		p.Errors = pageFields(de.Fields)
@@ -499,18 +517,9 @@ func (s *Server) evidenceUploadSubmit(c echo.Context) error {
 		}
 		p.Errors = map[string]string{"": key}
 	default:
-		return err
+		return false
 	}
-	// Refresh the case: the upload may have been refused because it moved on.
-	if cs, err = s.store.CaseFor(c.Request().Context(), currentUser(c), cs.ID); err != nil {
-		return err
-	}
-	v, err := s.evidencePageData(c, cs)
-	if err != nil {
-		return err
-	}
-	p.Data = v
-	return s.render(c, "filing/evidence", p)
+	return true
 }
 
 func (s *Server) evidenceRemoveSubmit(c echo.Context) error {

@@ -2,8 +2,6 @@ package handlers
 
 import (
 	"net/http"
-	"strconv"
-	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -57,67 +55,4 @@ func (s *Server) apiPatchCase(c echo.Context) error {
 		return err
 	}
 	return c.JSONBlob(http.StatusOK, out)
-}
-
-// caseFilterFrom reads the list query (limit, cursor, status, q, sector, judge_id, sort).
-// Malformed values are a 400; which sort keys and sectors exist is the model's allow-list.
-func caseFilterFrom(c echo.Context) (models.CaseFilter, error) {
-	limit, err := listLimit(c)
-	if err != nil {
-		return models.CaseFilter{}, err
-	}
-	f := models.CaseFilter{Limit: limit, Cursor: c.QueryParam("cursor"), Q: strings.TrimSpace(c.QueryParam("q")),
-		Sector: strings.TrimSpace(c.QueryParam("sector")), Sort: strings.TrimSpace(c.QueryParam("sort"))}
-	if len(f.Cursor) > 512 {
-		return f, models.WithMessage(badRequest, "The cursor is not valid.")
-	}
-	if len([]rune(f.Q)) > 200 {
-		return f, models.WithMessage(badRequest, "The search text must be 200 characters or fewer.")
-	}
-	known := map[string]bool{}
-	for _, st := range models.AllStatuses {
-		known[string(st)] = true
-	}
-	for _, raw := range c.QueryParams()["status"] {
-		for _, v := range strings.Split(raw, ",") {
-			v = strings.TrimSpace(v)
-			if v == "" {
-				continue
-			}
-			if !known[v] {
-				return f, models.WithMessage(badRequest, "Unknown status %q.", truncate(v, 40))
-			}
-			f.Status = append(f.Status, models.Status(v))
-		}
-	}
-	if raw := c.QueryParam("judge_id"); raw != "" {
-		id, err := strconv.ParseInt(raw, 10, 64)
-		if err != nil || id <= 0 {
-			return f, models.WithMessage(badRequest, "judge_id must be a positive whole number.")
-		}
-		f.JudgeID = id
-	}
-	return f, nil
-}
-
-// apiListCases answers GET /api/v1/cases with what the caller may see, a keyset page at a time.
-func (s *Server) apiListCases(c echo.Context) error {
-	f, err := caseFilterFrom(c)
-	if err != nil {
-		return err
-	}
-	page, err := s.store.ListCases(c.Request().Context(), currentUser(c), f)
-	if err != nil {
-		return err
-	}
-	items := make([]caseSummaryView, 0, len(page.Items))
-	for i := range page.Items {
-		items = append(items, viewCaseSummary(&page.Items[i]))
-	}
-	var next *string
-	if page.NextCursor != "" {
-		n := page.NextCursor
-		next = &n
-	}
-	return c.JSON(http.StatusOK, map[string]any{"items": items, "next_cursor": next})
 }

@@ -83,6 +83,18 @@ func (s *Server) routes(e *echo.Echo) {
 	e.GET("/cases/:id/evidence/:eid/preview", s.previewEvidence, anyone) // images only, inline
 
 	// --- docket pages (clerk) and defendant pages ---
+	clerk := s.requireRole(models.RoleClerk)
+	defendant := s.requireRole(models.RoleDefendant)
+	e.GET("/docket", s.docketPage, clerk)
+	e.GET("/docket/export.csv", s.docketCSV, clerk)
+	e.GET("/docket/cases/:id", s.docketCasePage, clerk)
+	e.POST("/docket/cases/:id/:action", s.docketAction, clerk)
+	e.GET("/defendant/claim", s.defendantClaimPage)
+	e.POST("/defendant/claim", s.defendantClaimSubmit)
+	e.GET("/defendant/cases", s.defendantCasesPage, defendant)
+	e.GET("/defendant/cases/:id", s.defendantCasePage, defendant)
+	e.POST("/defendant/cases/:id/answer", s.defendantAnswerSubmit, defendant)
+	e.POST("/defendant/cases/:id/evidence", s.defendantEvidenceSubmit, defendant) // multipart, streamed; CSRF token in the query
 
 	// --- bench pages (judge) and public record ---
 	judge := s.requireRole(models.RoleJudge)
@@ -110,7 +122,6 @@ func (s *Server) routes(e *echo.Echo) {
 	api.POST("/cases/:id/:action", s.apiCaseAction, anyone)
 
 	// --- filing API (plaintiff) ---
-	api.GET("/cases", s.apiListCases, anyone)
 	api.POST("/cases", s.apiCreateCase, plaintiff)
 	api.PATCH("/cases/:id", s.apiPatchCase, plaintiff)
 	api.POST("/cases/:id/evidence", s.apiUploadEvidence, anyone) // the parties; models refuse others (403) and other cases (404)
@@ -118,6 +129,10 @@ func (s *Server) routes(e *echo.Echo) {
 	api.DELETE("/cases/:id/evidence/:eid", s.apiDeleteEvidence, plaintiff)
 
 	// --- docket API (clerk) and defendant API ---
+	api.GET("/cases", s.apiListCases, anyone)
+	api.GET("/judges", s.apiJudges, clerk)
+	api.GET("/docket.csv", s.apiDocketCSV, clerk)
+	api.POST("/defendant/claim", s.apiDefendantClaim)
 
 	// --- bench API (judge) and public record API ---
 	api.GET("/rulings", s.apiRulings)

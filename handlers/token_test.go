@@ -36,7 +36,7 @@ func TestForgedTokensAreRefused(t *testing.T) {
 	}
 	now := f.Clock.Now()
 	good := func() forgeClaims {
-		return forgeClaims{SessionID: sess.ID, RegisteredClaims: jwt.RegisteredClaims{
+		return forgeClaims{SessionID: sess.Secret, RegisteredClaims: jwt.RegisteredClaims{
 			Issuer: "netcourt", Audience: jwt.ClaimStrings{"netcourt-portal"}, Subject: "1",
 			IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(now.Add(time.Hour)),
 		}}

@@ -49,23 +49,30 @@ func (s *Store) BenchCases(ctx context.Context, u *User, f BenchFilter) (*CasePa
 		f.Limit = 50
 	}
 	q := visibleScope(s.db.WithContext(ctx).Model(&Case{}), u)
+	sortKey := "bench_open"
+	if f.Finished {
+		sortKey = "bench_finished"
+	}
 	var cur *listCursor
 	if f.Cursor != "" {
 		var err error
-		if cur, err = decodeCursor(f.Cursor); err != nil {
+		if cur, err = decodeCursor(f.Cursor, sortKey); err != nil {
 			return nil, err
+		}
+		if cur.T == nil {
+			return nil, errBadCursor
 		}
 	}
 	if f.Finished {
 		q = q.Where("cases.status IN ?", benchFinished)
 		if cur != nil {
-			q = q.Where("(cases.updated_at < ?) OR (cases.updated_at = ? AND cases.id < ?)", cur.T, cur.T, cur.ID)
+			q = q.Where("(cases.updated_at < ?) OR (cases.updated_at = ? AND cases.id < ?)", *cur.T, *cur.T, cur.ID)
 		}
 		q = q.Order("cases.updated_at DESC, cases.id DESC")
 	} else {
 		q = q.Where("cases.status IN ? AND cases.next_deadline IS NOT NULL", benchOpen)
 		if cur != nil {
-			q = q.Where("(cases.next_deadline > ?) OR (cases.next_deadline = ? AND cases.id > ?)", cur.T, cur.T, cur.ID)
+			q = q.Where("(cases.next_deadline > ?) OR (cases.next_deadline = ? AND cases.id > ?)", *cur.T, *cur.T, cur.ID)
 		}
 		q = q.Order("cases.next_deadline ASC, cases.id ASC")
 	}
@@ -81,7 +88,7 @@ func (s *Store) BenchCases(ctx context.Context, u *User, f BenchFilter) (*CasePa
 		if !f.Finished && last.NextDeadline != nil {
 			t = *last.NextDeadline
 		}
-		page.NextCursor = encodeCursor(t, last.ID)
+		page.NextCursor = encodeCursor(listCursor{S: sortKey, T: &t, ID: last.ID})
 	}
 	return page, nil
 }
@@ -277,11 +284,14 @@ func (s *Store) PublishedRulings(ctx context.Context, f RulingFilter) (*RulingPa
 			`LOWER(cases.defendant_name) LIKE ? ESCAPE '\' OR LOWER(cases.defendant_platform) LIKE ? ESCAPE '\'`, p, p, p, p)
 	}
 	if f.Cursor != "" {
-		cur, err := decodeCursor(f.Cursor)
+		cur, err := decodeCursor(f.Cursor, "rulings")
 		if err != nil {
 			return nil, err
 		}
-		q = q.Where("(rulings.published_at < ?) OR (rulings.published_at = ? AND rulings.id < ?)", cur.T, cur.T, cur.ID)
+		if cur.T == nil {
+			return nil, errBadCursor
+		}
+		q = q.Where("(rulings.published_at < ?) OR (rulings.published_at = ? AND rulings.id < ?)", *cur.T, *cur.T, cur.ID)
 	}
 	var rs []PublishedRuling
 	if err := q.Order("rulings.published_at DESC, rulings.id DESC").Limit(f.Limit + 1).Scan(&rs).Error; err != nil {
@@ -291,7 +301,8 @@ func (s *Store) PublishedRulings(ctx context.Context, f RulingFilter) (*RulingPa
 	if len(rs) > f.Limit {
 		page.Items = rs[:f.Limit]
 		last := page.Items[f.Limit-1]
-		page.NextCursor = encodeCursor(last.PublishedAt, last.ID)
+		t := last.PublishedAt
+		page.NextCursor = encodeCursor(listCursor{S: "rulings", T: &t, ID: last.ID})
 	}
 	return page, nil
 }

@@ -17,8 +17,13 @@ const SessionLifetime = 8 * time.Hour
 
 // Session is the server-side record behind a token: deleting or revoking it, or disabling its
 // user, ends the sign-in at once whatever the token's own expiry says.
+//
+// Only a hash of the session id is stored, so a read-only leak of the database (which also
+// holds the signing key) cannot be turned into live sessions.
 type Session struct {
-	ID        string
+	ID string // SHA-256 of the secret id
+	// Secret is the id that goes into the token; it is never stored.
+	Secret    string `gorm:"-"`
 	UserID    int64
 	CreatedAt time.Time
 	ExpiresAt time.Time
@@ -49,7 +54,8 @@ func (s *Store) StartSession(ctx context.Context, u *User, ip, userAgent string)
 		ip = ip[:64]
 	}
 	now := s.Now()
-	sess := &Session{ID: randomToken(24), UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime), IP: ip, UserAgent: userAgent}
+	secret := randomToken(24)
+	sess := &Session{ID: HashSecret(secret), Secret: secret, UserID: u.ID, CreatedAt: now, ExpiresAt: now.Add(SessionLifetime), IP: ip, UserAgent: userAgent}
 	if err := s.db.WithContext(ctx).Create(sess).Error; err != nil {
 		return nil, err
 	}
@@ -62,7 +68,7 @@ func (s *Store) ResolveSession(ctx context.Context, sessionID string) (*Session,
 		return nil, nil, ErrUnauthorized
 	}
 	var sess Session
-	err := s.db.WithContext(ctx).Where("id = ?", sessionID).First(&sess).Error
+	err := s.db.WithContext(ctx).Where("id = ?", HashSecret(sessionID)).First(&sess).Error
 	if errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, nil, ErrUnauthorized
 	}
@@ -85,9 +91,9 @@ func (s *Store) ResolveSession(ctx context.Context, sessionID string) (*Session,
 	return &sess, u, nil
 }
 
-// EndSession revokes a sign-in (logout).
+// EndSession revokes a sign-in (logout), given the secret id from its token.
 func (s *Store) EndSession(ctx context.Context, sessionID string) error {
-	return s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND revoked_at IS NULL", sessionID).Update("revoked_at", s.Now()).Error
+	return s.db.WithContext(ctx).Model(&Session{}).Where("id = ? AND revoked_at IS NULL", HashSecret(sessionID)).Update("revoked_at", s.Now()).Error
 }
 
 // PurgeSessions deletes sessions that ended more than a day ago, keeping the table small.

@@ -51,7 +51,7 @@ func BenchmarkStats(b *testing.B) {
 	}
 	if have != int64(n) {
 		start := time.Now()
-		if err := generateDocket(db, n); err != nil {
+		if err := generateStatsDocket(db, n); err != nil {
 			b.Fatal(err)
 		}
 		gen := time.Since(start)
@@ -77,9 +77,9 @@ func BenchmarkStats(b *testing.B) {
 	b.ReportMetric(float64(b.Elapsed().Microseconds())/1000/float64(b.N), "ms/stats")
 }
 
-// generateDocket replaces the docket (the benchmark's own file) by n cases (about 5% drafts) and the rulings of the decided ones with raw
+// generateStatsDocket replaces the docket (the benchmark's own file) by n cases (about 5% drafts) and the rulings of the decided ones with raw
 // multi-row INSERTs in one transaction.
-func generateDocket(db *gorm.DB, n int) error {
+func generateStatsDocket(db *gorm.DB, n int) error {
 	return db.Transaction(func(tx *gorm.DB) error {
 		for _, t := range []string{"rulings", "cases", "stat_counters"} {
 			if err := tx.Exec("DELETE FROM " + t).Error; err != nil {

@@ -12,8 +12,8 @@ import (
 	"netcourt/models/testkit"
 )
 
-// world is a generated docket: a few accounts and cases driven through the real workflow.
-type world struct {
+// statsWorld is a generated docket: a few accounts and cases driven through the real workflow.
+type statsWorld struct {
 	f      *testkit.Fixture
 	clerk  *models.User
 	judge  *models.User
@@ -22,16 +22,16 @@ type world struct {
 	rng    *rand.Rand
 }
 
-func newWorld(t *testing.T, seed uint64) *world {
+func newStatsWorld(t *testing.T, seed uint64) *statsWorld {
 	f := testkit.NewStore(t)
-	w := &world{f: f, clerk: f.Clerk(t), judge: f.Judge(t), def: f.Defendant(t), rng: rand.New(rand.NewPCG(seed, 99))}
+	w := &statsWorld{f: f, clerk: f.Clerk(t), judge: f.Judge(t), def: f.Defendant(t), rng: rand.New(rand.NewPCG(seed, 99))}
 	for range 3 {
 		w.plaint = append(w.plaint, f.Plaintiff(t))
 	}
 	return w
 }
 
-func (w *world) pick(list []string, min int) []string {
+func (w *statsWorld) pick(list []string, min int) []string {
 	var out []string
 	for _, x := range list {
 		if w.rng.IntN(3) == 0 {
@@ -56,7 +56,7 @@ var stops = []string{"draft", "submitted", "amended", "rejected", "withdrawn_ear
 	"hearing_scheduled", "heard", "ruled", "settled", "closed", "withdrawn_late", "published"}
 
 // newCase drives one case to a random stop, moving the clock a little at every step.
-func (w *world) newCase(t *testing.T, stop string) *models.Case {
+func (w *statsWorld) newCase(t *testing.T, stop string) *models.Case {
 	t.Helper()
 	ctx := context.Background()
 	s := w.f.Store
@@ -180,7 +180,7 @@ func median(v []float64) *float64 {
 	return &m
 }
 
-func computeExpected(t *testing.T, w *world) expectedStats {
+func computeExpected(t *testing.T, w *statsWorld) expectedStats {
 	t.Helper()
 	var cases []models.Case
 	if err := w.f.DB.Order("id").Find(&cases).Error; err != nil {
@@ -271,7 +271,7 @@ func deref(p *float64) any {
 // counters maintained by each transition, and the counters rebuilt from the tables, both equal
 // the figures computed here from the rows themselves.
 func TestStatsMatchGeneratedDocket(t *testing.T) {
-	w := newWorld(t, 7)
+	w := newStatsWorld(t, 7)
 	n := 45
 	if testing.Short() {
 		n = 20
@@ -327,7 +327,7 @@ func TestStatsMatchGeneratedDocket(t *testing.T) {
 }
 
 func TestStatsEmptyAndDraftsNotCounted(t *testing.T) {
-	w := newWorld(t, 1)
+	w := newStatsWorld(t, 1)
 	w.newCase(t, "draft")
 	st, err := w.f.Store.Stats(context.Background())
 	if err != nil {

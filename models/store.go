@@ -51,6 +51,7 @@ type Store struct {
 	log      *slog.Logger
 	pwCost   int
 	throttle *LoginThrottle
+	claims   *LoginThrottle // wrong defendant access codes, per reference and per IP
 
 	hook func(point string) // nil outside crash tests
 
@@ -75,7 +76,7 @@ func New(o Options) *Store {
 	return &Store{
 		db: o.DB, dialect: DialectOf(o.DB), blobs: o.Blobs, court: o.Court,
 		clock: o.Clock, log: o.Logger, pwCost: o.PasswordCost,
-		throttle: NewLoginThrottle(), hook: o.TestHook,
+		throttle: NewLoginThrottle(), claims: NewLoginThrottle(), hook: o.TestHook,
 	}
 }
 

@@ -275,6 +275,23 @@ func nextDeadline(c *Case) *time.Time {
 
 func at(t time.Time) *time.Time { return &t }
 
+// addMonths counts a period of months the way the Civil Procedure Law does: it ends on the
+// same day of the last month, or on that month's last day when it has no such day (31 August
+// + 6 months = 28 February, not 3 March as time.AddDate would have it). The calendar is the
+// court's, not UTC's: 1 a.m. in Beijing on the 1st is still the 31st in UTC.
+func addMonths(t time.Time, months int, loc *time.Location) time.Time {
+	if loc == nil {
+		loc = time.UTC
+	}
+	l := t.In(loc)
+	y, m, d := l.Date()
+	first := time.Date(y, m+time.Month(months), 1, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc)
+	if last := first.AddDate(0, 1, -1).Day(); d > last {
+		d = last
+	}
+	return time.Date(first.Year(), first.Month(), d, l.Hour(), l.Minute(), l.Second(), l.Nanosecond(), loc).UTC()
+}
+
 // requireText checks a free-text input that an action needs.
 func requireText(field, v string, max int) (string, error) {
 	v = strings.TrimSpace(v)
@@ -415,7 +432,7 @@ func effAccept(s *Store, st *step) error {
 	c.AcceptedAt = at(st.now)
 	c.AcceptanceDue = nil
 	c.ServiceDue = at(st.now.Add(servicePeriod))
-	c.ConclusionDue = at(st.now.AddDate(0, months, 0))
+	c.ConclusionDue = at(addMonths(st.now, months, s.court.Location))
 	c.FeeTotalFen = c.Fee(s.court.PerCaseFen).TotalFen
 	st.details["docket_no"] = docket
 	st.details["procedure"] = c.Procedure

@@ -63,10 +63,11 @@ func main() {
 		fmt.Fprintf(os.Stderr, "netcourt: unknown command %q\n\n%s", os.Args[1], usage)
 		os.Exit(2)
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		return // -h printed the flags; asking for help is not an error
+	}
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintln(os.Stderr, "netcourt: "+err.Error())
-		}
+		fmt.Fprintln(os.Stderr, "netcourt: "+err.Error())
 		var ee *exitError
 		if errors.As(err, &ee) {
 			os.Exit(ee.code)

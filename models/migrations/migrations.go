@@ -15,6 +15,7 @@ import (
 func all() []*gormigrate.Migration {
 	return []*gormigrate.Migration{
 		m0001Initial(),
+		m0002Docket(),
 		m0003Stats(),
 		m0004AppendOnly(),
 	}
