@@ -345,6 +345,34 @@ func matrix() map[string][]probe {
 		{state: models.StatusDecided, path: "/bench/cases/{id}/publish", body: url.Values{}, want: benchOnly, fresh: true},
 		{state: served, path: "/bench/cases/{id}/publish", body: url.Values{}, want: "L 403 403 403 403 403 409 404 403"},
 	}
+	// Docket pages and API (clerk): the whole docket except drafts; other roles 403.
+	const clerkOnly = "L 403 403 403 403 ok 403 403 403"
+	m["GET /docket"] = []probe{{path: "/docket", want: clerkOnly}}
+	m["GET /docket/export.csv"] = []probe{{path: "/docket/export.csv", want: clerkOnly}}
+	m["GET /docket/cases/:id"] = []probe{{state: submitted, path: "/docket/cases/{id}", want: clerkOnly},
+		{state: draft, path: "/docket/cases/{id}", want: "L 403 403 403 403 404 403 403 403"}}
+	m["POST /docket/cases/:id/:action"] = []probe{
+		{state: submitted, path: "/docket/cases/{id}/request-amendment", body: url.Values{"reason": {"Add the screenshots."}}, want: clerkOnly, fresh: true},
+		{state: models.StatusAccepted, path: "/docket/cases/{id}/serve", body: url.Values{}, want: clerkOnly, fresh: true},
+		{state: draft, path: "/docket/cases/{id}/accept", body: url.Values{"procedure": {"simplified"}}, want: "L 403 403 403 403 404 403 403 403"},
+		{state: submitted, path: "/docket/cases/{id}/no-such-action", body: url.Values{}, want: "L 403 403 403 403 404 403 403 403"},
+	}
+	m["GET /api/v1/judges"] = []probe{{path: "/api/v1/judges", want: clerkOnly}}
+	m["GET /api/v1/docket.csv"] = []probe{{path: "/api/v1/docket.csv", want: clerkOnly}}
+	// Defendant pages: the served defendant; another defendant 404; other roles 403. Claiming
+	// needs no account (or a defendant's); a wrong code is 401, other signed-in roles 403.
+	const servedOnly = "L 403 403 ok 404 403 403 403 403"
+	badClaim := url.Values{"reference": {"NC-2026-00010{p}"}, "access_code": {"ABCD-EFGH-JKMN"}, "name": {"Legal Dept"},
+		"email": {"legal{p}@example.test"}, "password": {"a long passphrase here"}}
+	m["GET /defendant/claim"] = []probe{{path: "/defendant/claim", want: allOK}}
+	m["POST /defendant/claim"] = []probe{{path: "/defendant/claim", body: badClaim, want: "401 403 403 401 401 403 403 403 403"}}
+	m["POST /api/v1/defendant/claim"] = []probe{{path: "/api/v1/defendant/claim", body: map[string]any{"reference": "NC-2026-00020{p}",
+		"access_code": "ABCD-EFGH-JKMN", "name": "Legal Dept", "email": "legal{p}@example.test", "password": "a long passphrase here"},
+		want: "401 403 403 401 401 403 403 403 403"}}
+	m["GET /defendant/cases"] = []probe{{path: "/defendant/cases", want: "L 403 403 ok ok 403 403 403 403"}}
+	m["GET /defendant/cases/:id"] = []probe{{state: served, path: "/defendant/cases/{id}", want: servedOnly}}
+	m["POST /defendant/cases/:id/answer"] = []probe{{state: served, path: "/defendant/cases/{id}/answer", body: url.Values{"text": {"We had consent."}}, want: servedOnly, fresh: true}}
+	m["POST /defendant/cases/:id/evidence"] = []probe{{state: served, path: "/defendant/cases/{id}/evidence", body: uploadBody(), want: servedOnly}}
 	// Integrity check of one case: whoever may see the case.
 	m["GET /api/v1/cases/:id/verify"] = []probe{{state: served, path: "/api/v1/cases/{id}/verify", want: caseReaders},
 		{state: draft, path: "/api/v1/cases/{id}/verify", want: "L ok 404 404 404 404 404 404 404"}}
