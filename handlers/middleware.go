@@ -173,7 +173,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 				return models.ErrUnauthorized
 			}
-			if c.Request().Method == http.MethodGet {
+			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			return models.ErrUnauthorized
