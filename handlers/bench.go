@@ -127,16 +127,11 @@ func (s *Server) loadBenchCase(c echo.Context) (*benchCaseView, error) {
 	if err != nil {
 		return nil, err
 	}
-	u := currentUser(c)
-	ctx := c.Request().Context()
-	cs, err := s.store.CaseFor(ctx, u, id)
+	d, err := s.visibleCaseDetail(c, id)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadCaseDetail(ctx, u, cs)
-	if err != nil {
-		return nil, err
-	}
+	cs := d.Case
 	v := &benchCaseView{D: d, Limit: models.ConclusionLimit(cs), Months: models.ConclusionMonths(cs.Procedure), Can: map[string]bool{},
 		Categories: models.Categories, Modes: models.HearingModes, Outcomes: models.Outcomes, Bearers: models.FeeBearers,
 		Orders: map[string]bool{}, MaxComp: models.FormatYuan(cs.ReqCompensationFen), MaxCosts: models.FormatYuan(cs.ReqCostsFen)}

@@ -38,6 +38,9 @@ type actionBody struct {
 	Reasoning    string      `json:"reasoning" form:"reasoning"`
 	Terms        string      `json:"terms" form:"terms"`
 	Version      int64       `json:"version" form:"version"`
+	// Declaration on submit: absent or true means the caller declares the complaint true and
+	// accepts electronic service by submitting it; false submits only an already-declared case.
+	Declaration *bool `json:"declaration" form:"-"`
 }
 
 type ordersBody struct {
@@ -132,6 +135,7 @@ func (s *Server) apiCaseAction(c echo.Context) error {
 			if err != nil {
 				return models.Reply{}, err
 			}
+			in.Declare = action == models.ActSubmit && (body.Declaration == nil || *body.Declaration)
 			cs, res, err := s.store.Advance(c.Request().Context(), u, id, action, in)
 			if err != nil {
 				return models.Reply{}, err

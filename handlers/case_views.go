@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"github.com/labstack/echo/v4"
+
 	"netcourt/models"
 )
 
@@ -172,6 +174,17 @@ type CaseDetail struct {
 	Ruling   *models.Ruling
 	Judge    *models.User
 	Actions  []models.Action
+}
+
+// visibleCaseDetail loads a case the caller may see (404 otherwise) with all its parts.
+func (s *Server) visibleCaseDetail(c echo.Context, id int64) (*CaseDetail, error) {
+	ctx := c.Request().Context()
+	u := currentUser(c)
+	cs, err := s.store.CaseFor(ctx, u, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.loadCaseDetail(ctx, u, cs)
 }
 
 // loadCaseDetail gathers a visible case's parts (callers have already checked visibility by

@@ -14,6 +14,7 @@ const (
 	ctxSession   = "nc.session"
 	ctxLang      = "nc.lang"
 	ctxAuthError = "nc.auth_error"
+	ctxHead      = "nc.head"
 )
 
 func currentUser(c echo.Context) *models.User {

@@ -128,14 +128,11 @@ type defendantCaseView struct {
 func (s *Server) defendantCaseView(c echo.Context, id int64) (*defendantCaseView, error) {
 	ctx := c.Request().Context()
 	u := currentUser(c)
-	cs, err := s.store.CaseFor(ctx, u, id)
+	d, err := s.visibleCaseDetail(c, id)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadCaseDetail(ctx, u, cs)
-	if err != nil {
-		return nil, err
-	}
+	cs := d.Case
 	v := &defendantCaseView{D: d, Deadlines: deadlineRows(cs, s.store.Now())}
 	for _, a := range d.Actions {
 		if a == models.ActAnswer {

@@ -444,15 +444,11 @@ type reviewView struct {
 
 func (s *Server) loadReview(c echo.Context, id int64) (*reviewView, error) {
 	ctx := c.Request().Context()
-	u := currentUser(c)
-	cs, err := s.store.CaseFor(ctx, u, id)
+	d, err := s.visibleCaseDetail(c, id)
 	if err != nil {
 		return nil, err
 	}
-	d, err := s.loadCaseDetail(ctx, u, cs)
-	if err != nil {
-		return nil, err
-	}
+	cs := d.Case
 	loc := s.store.Court().Location
 	now := s.store.Now()
 	v := &reviewView{D: d, Deadlines: deadlineRows(cs, now), Can: map[string]bool{}, Procedures: models.Procedures, Modes: models.HearingModes,

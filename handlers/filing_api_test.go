@@ -155,14 +155,24 @@ func TestPatchCase(t *testing.T) {
 func TestSubmitIncompleteNamesEveryMissingPiece(t *testing.T) {
 	f := testkit.NewStore(t)
 	e := testkit.NewServer(t, f)
-	p := testkit.LoginAPI(t, e, f.Plaintiff(t).Email, testkit.Password)
+	pl := f.Plaintiff(t)
+	p := testkit.LoginAPI(t, e, pl.Email, testkit.Password)
 	id := createCase(t, e, p, map[string]any{})
-	rec := testkit.Do(t, e, http.MethodPost, fmt.Sprintf("/api/v1/cases/%d/submit", id), map[string]any{}, testkit.Bearer(p))
+	// Submitting through the API is itself the declaration, unless the caller says otherwise.
+	rec := testkit.Do(t, e, http.MethodPost, fmt.Sprintf("/api/v1/cases/%d/submit", id), map[string]any{"declaration": false}, testkit.Bearer(p))
 	wantStatus(t, rec, 422)
 	for _, field := range []string{"defendant.name", "defendant.uscc", "defendant.sector", "defendant.platform", "categories", "info_types", "facts", "requests", "declaration"} {
 		if !strings.Contains(rec.Body.String(), `"`+field+`"`) {
 			t.Errorf("missing %s not named: %s", field, rec.Body.String())
 		}
+	}
+	rec = testkit.Do(t, e, http.MethodPost, fmt.Sprintf("/api/v1/cases/%d/submit", id), map[string]any{}, testkit.Bearer(p))
+	wantStatus(t, rec, 422)
+	if strings.Contains(rec.Body.String(), `"declaration"`) || !strings.Contains(rec.Body.String(), `"facts"`) {
+		t.Errorf("an API submit should declare, and still name what is missing: %s", rec.Body.String())
+	}
+	if c, err := f.Store.CaseFor(t.Context(), pl, id); err != nil || c.DeclaredAt != nil || c.Status != "draft" {
+		t.Errorf("a refused submission left a trace: %+v %v", c, err)
 	}
 }
 

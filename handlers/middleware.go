@@ -46,6 +46,28 @@ func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+// headAsGet routes HEAD like GET (uptime checks, link checkers): echo routes on the request's
+// method, so it is GET while routing and HEAD again before any handler runs, which makes
+// net/http send the headers and drop the body.
+func headAsGet(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if r := c.Request(); r.Method == http.MethodHead {
+			r.Method = http.MethodGet
+			c.Set(ctxHead, true)
+		}
+		return next(c)
+	}
+}
+
+func restoreHead(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		if c.Get(ctxHead) != nil {
+			c.Request().Method = http.MethodHead
+		}
+		return next(c)
+	}
+}
+
 // requestLogger writes one structured line per request with its id.
 func (s *Server) requestLogger() echo.MiddlewareFunc {
 	return middleware.RequestLoggerWithConfig(middleware.RequestLoggerConfig{
@@ -151,7 +173,7 @@ func (s *Server) requireUser(next echo.HandlerFunc) echo.HandlerFunc {
 				}
 				return models.ErrUnauthorized
 			}
-			if c.Request().Method == http.MethodGet {
+			if m := c.Request().Method; m == http.MethodGet || m == http.MethodHead {
 				return c.Redirect(http.StatusSeeOther, "/login?next="+url.QueryEscape(c.Request().URL.RequestURI()))
 			}
 			return models.ErrUnauthorized

@@ -1,7 +1,9 @@
 package handlers_test
 
 import (
+	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -234,5 +236,25 @@ func TestLogoutPageNeedsCSRF(t *testing.T) {
 	}
 	if rec := tk.Do(t, e, http.MethodGet, "/account", nil, tk.Cookie(cookies...)); rec.Code != http.StatusSeeOther {
 		t.Fatalf("the old session cookie still works after logout: %d", rec.Code)
+	}
+}
+
+// HEAD is answered like GET, headers only, on a real server (net/http drops the body).
+func TestHeadIsAnsweredLikeGet(t *testing.T) {
+	f := tk.NewStore(t)
+	srv := httptest.NewServer(tk.NewServer(t, f))
+	defer srv.Close()
+	for path, want := range map[string]int{"/": 200, "/healthz": 200, "/static/css/site.css": 200, "/account": 303, "/api/v1/me": 401, "/no-such-page": 404} {
+		req, _ := http.NewRequest(http.MethodHead, srv.URL+path, nil)
+		client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != want || len(body) != 0 || res.Header.Get("Content-Security-Policy") == "" {
+			t.Errorf("HEAD %s: %d with %d body bytes, want %d and none", path, res.StatusCode, len(body), want)
+		}
 	}
 }

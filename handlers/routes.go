@@ -14,7 +14,9 @@ import (
 func (s *Server) routes(e *echo.Echo) {
 	// Security headers go first, before routing, so even the trailing-slash redirect has them.
 	e.Pre(securityHeaders)
+	e.Pre(headAsGet)
 	e.Pre(middleware.RemoveTrailingSlashWithConfig(middleware.TrailingSlashConfig{RedirectCode: http.StatusMovedPermanently}))
+	e.Use(restoreHead)
 	e.Use(middleware.RequestID())
 	e.Use(s.requestLogger())
 	e.Use(middleware.Recover())

@@ -138,6 +138,9 @@ type ActionInput struct {
 	Minutes      string
 	Ruling       *RulingInput
 	Terms        string
+	// Declare makes the statement of truth and consent to electronic service together with a
+	// submission (the API's submit call is that declaration; the pages ask on their own page).
+	Declare bool
 	// Version, when > 0, is the case version the actor was looking at; a mismatch means
 	// someone else acted first and the action is refused with a conflict.
 	Version int64
@@ -317,6 +320,9 @@ func clerkIDs(tx *gorm.DB) ([]int64, error) {
 func effSubmit(s *Store, st *step) error {
 	c := st.c
 	missing := c.MissingForSubmission()
+	if c.DeclaredAt == nil && st.in.Declare {
+		c.DeclaredAt = at(st.now)
+	}
 	if c.DeclaredAt == nil {
 		missing["declaration"] = "validation.declaration"
 	}
