@@ -40,7 +40,7 @@ func TestSecurityHeadersOnEveryKindOfResponse(t *testing.T) {
 		{"readiness", http.MethodGet, "/readyz", nil, http.StatusOK},
 		{"static file", http.MethodGet, "/static/css/site.css", nil, http.StatusOK},
 		{"static 404", http.MethodGet, "/static/no-such.css", nil, http.StatusNotFound},
-		{"method not allowed", http.MethodOptions, "/", nil, http.StatusMethodNotAllowed},
+		{"method not allowed", http.MethodGet, "/inbox/read", nil, http.StatusMethodNotAllowed},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
