@@ -33,10 +33,12 @@ type journey struct {
 	clerkEmail     string
 	judgeEmail     string
 	clerk, judge   *models.User
-	defendant      *models.User
+	admin          *models.User
+	decoyRef       string // another plaintiff's case, which the docket filters must leave out
 	caseID         int64
 	reference      string
 	docketNo       string
+	accessCode     string
 }
 
 // step is one stage of the journey. Steps run in order, each as a subtest, and the journey
@@ -59,14 +61,20 @@ func journeySteps() []step {
 		{"plaintiff answers each section from the task list", stepSections},
 		{"plaintiff uploads two evidence files", stepEvidence},
 		{"plaintiff checks, declares and submits", stepSubmit},
+		{"clerk finds the filing on the docket", stepDocket},
 		{"clerk asks for an amendment", stepRequestAmendment},
+		{"plaintiff sees the unread badge and reads the inbox", stepUnread},
 		{"plaintiff amends and resubmits", stepAmend},
-		{"clerk accepts and serves; the defendant answers", stepAcceptServeAnswer},
+		{"clerk accepts with the suggested judge", stepAccept},
+		{"clerk serves and reads the access code", stepServe},
+		{"defendant claims the case", stepClaim},
+		{"defendant answers and files evidence", stepAnswer},
 		{"judge schedules the hearing", stepSchedule},
 		{"judge records the hearing", stepRecord},
 		{"judge rules", stepRule},
 		{"judge publishes", stepPublish},
 		{"the public reads the anonymised ruling", stepPublicRuling},
+		{"admin reads the accounts and the audit log", stepAdmin},
 	}
 }
 
@@ -86,9 +94,10 @@ func runJourney(t *testing.T, noJS bool) {
 	j := &journey{p: p, noJS: noJS, tabs: map[string]*tab{},
 		plaintiffName: "王小明", plaintiffEmail: "wang.xiaoming@example.test", password: "a long and private passphrase"}
 	clerk, judge := p.F.Clerk(t), p.F.Judge(t)
-	j.clerk, j.judge, j.defendant = clerk, judge, p.F.Defendant(t)
+	j.clerk, j.judge, j.admin = clerk, judge, p.F.Admin(t)
 	j.clerkEmail, j.judgeEmail = clerk.Email, judge.Email
-	for _, role := range []string{"public", "plaintiff", "clerk", "judge", "defendant"} {
+	j.decoyRef = decoyCase(t, p)
+	for _, role := range []string{"public", "plaintiff", "clerk", "judge", "defendant", "admin"} {
 		j.tabs[role] = p.newTab(t, role, noJS)
 	}
 	for _, s := range journeySteps() {
@@ -102,7 +111,7 @@ func runJourney(t *testing.T, noJS bool) {
 		return
 	}
 	total := 0
-	for _, role := range []string{"public", "plaintiff", "clerk", "judge", "defendant"} {
+	for _, role := range []string{"public", "plaintiff", "clerk", "judge", "defendant", "admin"} {
 		b := j.tabs[role]
 		if len(b.visited) == 0 {
 			continue
@@ -335,25 +344,133 @@ func (j *journey) caseNow(t *testing.T) *models.Case {
 	return c
 }
 
-// advance takes a workflow step the pages of this branch do not offer yet (the clerk's
-// docket and the defendant's pages), through the same store call those pages make.
-func (j *journey) advance(t *testing.T, u *models.User, a models.Action, in models.ActionInput) *models.ActionResult {
+// decoyCase files, submits and accepts another plaintiff's complaint against another company
+// (sector "social"), assigned to a second judge: the docket filters must leave it out, and the
+// judge with fewer open cases is the one suggested on acceptance. It returns its reference.
+func decoyCase(t *testing.T, p *portal) string {
 	t.Helper()
-	_, res, err := j.p.F.Store.Advance(context.Background(), u, j.caseID, a, in)
+	ctx := context.Background()
+	st := p.F.Store
+	pl, busy := p.F.Plaintiff(t), p.F.Judge(t)
+	cats, infos := []string{"unsolicited_push"}, []string{"phone"}
+	c, err := st.CreateCase(ctx, pl, models.ComplaintInput{
+		Defendant: &models.DefendantInput{Name: sp("Chatter Social Ltd"), USCC: sp(models.CompleteUSCC("91110000MA01WXYK3")), Sector: sp("social"),
+			Platform: sp("Chatter"), Address: sp("Beijing")},
+		Categories: &cats, InfoTypes: &infos, Facts: sp("Chatter kept sending me marketing messages."),
+		Requests:    &models.RequestsInput{StopProcessing: bp(true), Compensation: sp("0"), Costs: sp("0")},
+		Declaration: bp(true),
+	})
 	if err != nil {
-		t.Fatalf("%s: %v", a, err)
+		t.Fatal(err)
 	}
-	return res
+	if _, err := st.AddEvidence(ctx, pl, c.ID, models.EvidenceInput{Title: "Messages", FileName: "messages.txt",
+		Body: strings.NewReader("buy now"), MaxBytes: 1 << 20}); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := st.Advance(ctx, pl, c.ID, models.ActSubmit, models.ActionInput{}); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err = st.Advance(ctx, p.F.Clerk(t), c.ID, models.ActAccept, models.ActionInput{Procedure: models.ProcedureSmallClaims, JudgeID: busy.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *c.Reference
 }
 
+// docketCase opens the clerk's review page of the journey's case.
+func docketCase(t *testing.T, j *journey) *tab {
+	t.Helper()
+	b := j.tabs["clerk"]
+	b.expectOpen(t, fmt.Sprintf("/docket/cases/%d", j.caseID), http.StatusOK)
+	b.mustSee(t, j.reference)
+	return b
+}
+
+// expectDone checks the clerk landed back on the review page with the action's notice.
+func expectDone(t *testing.T, b *tab, j *journey, action string) {
+	t.Helper()
+	if got, want := b.path(t), fmt.Sprintf("/docket/cases/%d?done=%s", j.caseID, action); got != want {
+		b.fatal(t, "after %s: at %s, want %s:\n%.800s", action, got, want, b.text(t))
+	}
+	if !eval[bool](t, b, `!!document.querySelector("main .notice[role=status]")`) {
+		b.fatal(t, "no notice after %s", action)
+	}
+}
+
+func stepDocket(t *testing.T, j *journey) {
+	b := j.tabs["clerk"]
+	b.expectOpen(t, "/docket", http.StatusOK)
+	b.mustSee(t, j.reference, j.decoyRef)
+	// The filters, once: submitted complaints against e-commerce platforms, by reference.
+	b.tick(t, `input[name="status"][value="submitted"]`)
+	b.do(t, "choose a sector", chromedp.SetValue(chromedp.CSS(`#sector`), "ecommerce"))
+	b.fill(t, "q", j.reference)
+	if st := b.submit(t, b.button("docket.apply")); st != http.StatusOK {
+		b.fatal(t, "filter: status %d", st)
+	}
+	loc := b.path(t)
+	for _, want := range []string{"status=submitted", "sector=ecommerce", "q=" + j.reference} {
+		if !strings.Contains(loc, want) {
+			b.fatal(t, "filtered docket at %s lacks %s", loc, want)
+		}
+	}
+	b.mustSee(t, j.reference)
+	if strings.Contains(b.text(t), j.decoyRef) {
+		b.fatal(t, "the filters kept the other case %s", j.decoyRef)
+	}
+	if st := b.submit(t, fmt.Sprintf(`//main//table//a[normalize-space()=%s]`, xpathString(j.reference))); st != http.StatusOK {
+		b.fatal(t, "open the case: status %d", st)
+	}
+	if got := b.path(t); got != fmt.Sprintf("/docket/cases/%d", j.caseID) {
+		b.fatal(t, "the docket link led to %s", got)
+	}
+	b.mustSee(t, "北京某某科技有限公司", "Chat with support", "Permission screen")
+}
+
+const amendReason = "Please add the date the app first asked for location."
+
 func stepRequestAmendment(t *testing.T, j *journey) {
-	j.advance(t, j.clerk, models.ActRequestAmendment, models.ActionInput{Reason: "Please add the date the app first asked for location."})
+	b := docketCase(t, j)
+	// An empty reason is refused with the error summary linking to the field.
+	checkErrorSummary(t, b, b.button("action.request_amendment"), []string{"request-amendment-reason"})
+	b.fill(t, "request-amendment-reason", amendReason)
+	due := j.p.F.Clock.Now().In(j.p.F.Store.Court().Location).Add(10 * 24 * time.Hour)
+	b.fill(t, "request-amendment-due", due.Format("2006-01-02"))
+	if st := b.submit(t, b.button("action.request_amendment")); st != http.StatusOK {
+		b.fatal(t, "request amendment: status %d:\n%.800s", st, b.text(t))
+	}
+	expectDone(t, b, j, "request-amendment")
+	c := j.caseNow(t)
+	if c.Status != models.StatusAmendmentRequested || c.AmendmentDue == nil {
+		t.Fatalf("after the request: %s, due %v", c.Status, c.AmendmentDue)
+	}
+	if got := c.AmendmentDue.In(j.p.F.Store.Court().Location).Format("2006-01-02"); got != due.Format("2006-01-02") {
+		t.Fatalf("amendment due %s, asked for %s", got, due.Format("2006-01-02"))
+	}
+}
+
+// unread is the number in the header's inbox badge, or "" without one.
+func unread(t *testing.T, b *tab) string {
+	t.Helper()
+	return eval[string](t, b, `(function(){var e=document.querySelector("header a[href='/inbox'] .badge"); return e ? e.firstChild.textContent.trim() : "";})()`)
+}
+
+func stepUnread(t *testing.T, j *journey) {
+	b := j.tabs["plaintiff"]
+	b.expectOpen(t, "/cases", http.StatusOK)
+	if n := unread(t, b); n == "" || n == "0" {
+		b.fatal(t, "no unread badge in the header after the clerk's request (badge %q)", n)
+	}
+	// A screen reader hears what the number counts.
+	if got := eval[string](t, b, `document.querySelector("header a[href='/inbox'] .badge .visually-hidden").textContent.trim()`); got != msg(b.lang, "nav.unread") {
+		b.fatal(t, "the badge says %q, not what it counts", got)
+	}
+	b.expectOpen(t, "/inbox", http.StatusOK)
+	b.mustSee(t, amendReason)
 }
 
 func stepAmend(t *testing.T, j *journey) {
 	b := j.tabs["plaintiff"]
-	b.expectOpen(t, "/inbox", http.StatusOK)
-	b.mustSee(t, "Please add the date the app first asked for location.")
 	b.expectOpen(t, fmt.Sprintf("/cases/%d/complaint", j.caseID), http.StatusOK)
 	b.mustSee(t, msg(b.lang, "filing.tasks.amend_heading"))
 	openTask(t, b, j, "filing.facts.title")
@@ -378,24 +495,121 @@ func stepAmend(t *testing.T, j *journey) {
 	}
 }
 
-func stepAcceptServeAnswer(t *testing.T, j *journey) {
-	j.advance(t, j.clerk, models.ActAccept, models.ActionInput{Procedure: models.ProcedureSimplified, JudgeID: j.judge.ID})
-	res := j.advance(t, j.clerk, models.ActServe, models.ActionInput{})
-	if res.AccessCode == "" {
-		t.Fatal("serve gave no access code")
+func stepAccept(t *testing.T, j *journey) {
+	b := docketCase(t, j)
+	b.tick(t, `input[name="procedure"][value="simplified"]`)
+	// The judge with fewer open cases is suggested and already chosen.
+	sel := eval[string](t, b, `document.getElementById("accept-judge_id").value`)
+	if sel != fmt.Sprint(j.judge.ID) {
+		b.fatal(t, "judge %s pre-selected, want the suggested %d", sel, j.judge.ID)
 	}
-	if err := j.p.F.DB.Model(&models.Case{}).Where("id = ?", j.caseID).Update("defendant_user_id", j.defendant.ID).Error; err != nil {
-		t.Fatal(err)
+	if txt := eval[string](t, b, `document.getElementById("accept-judge_id").selectedOptions[0].textContent`); !strings.Contains(txt, msg(b.lang, "docket.suggested")) {
+		b.fatal(t, "the pre-selected judge is not marked as suggested: %q", txt)
 	}
-	j.advance(t, j.defendant, models.ActAnswer, models.ActionInput{Text: "The user consented in the app's settings."})
+	if st := b.submit(t, b.button("action.accept")); st != http.StatusOK {
+		b.fatal(t, "accept: status %d:\n%.800s", st, b.text(t))
+	}
+	expectDone(t, b, j, "accept")
 	c := j.caseNow(t)
-	if c.DocketNo == nil {
-		t.Fatal("no docket number after acceptance")
+	if c.Status != models.StatusAccepted || c.DocketNo == nil || c.JudgeID == nil || *c.JudgeID != j.judge.ID {
+		t.Fatalf("after accepting: %s, docket %v, judge %v", c.Status, c.DocketNo, c.JudgeID)
 	}
 	j.docketNo = *c.DocketNo
-	b := j.tabs["plaintiff"]
-	b.expectOpen(t, fmt.Sprintf("/cases/%d", j.caseID), http.StatusOK)
 	b.mustSee(t, j.docketNo)
+}
+
+func stepServe(t *testing.T, j *journey) {
+	b := docketCase(t, j)
+	if st := b.submit(t, b.button("action.serve")); st != http.StatusOK {
+		b.fatal(t, "serve: status %d:\n%.800s", st, b.text(t))
+	}
+	// The service notice is the reply to the POST; it is not a page to revisit.
+	if n := len(b.visited); n > 0 && strings.HasSuffix(b.visited[n-1], "/serve") {
+		b.visited = b.visited[:n-1]
+	}
+	b.mustSee(t, j.reference, j.docketNo, msg(b.lang, "docket.served_once"))
+	j.accessCode = strings.TrimSpace(eval[string](t, b, `document.querySelector("main .access-code").textContent`))
+	if j.accessCode == "" {
+		b.fatal(t, "the service notice shows no access code")
+	}
+	if c := j.caseNow(t); c.Status != models.StatusServed {
+		t.Fatalf("after serving: %s", c.Status)
+	}
+	// The code is shown once: the review page does not repeat it.
+	docketCase(t, j)
+	if strings.Contains(b.html(t), j.accessCode) {
+		b.fatal(t, "the access code is shown again on the review page")
+	}
+}
+
+func stepClaim(t *testing.T, j *journey) {
+	b := j.tabs["defendant"]
+	b.expectOpen(t, "/defendant/claim", http.StatusOK)
+	// A wrong code is refused without saying whether the reference exists.
+	b.fill(t, "reference", j.reference)
+	wrong := "ABCD-EFGH-JKMN"
+	if wrong == j.accessCode {
+		wrong = "NMKJ-HGFE-DCBA"
+	}
+	b.fill(t, "access_code", wrong)
+	b.fill(t, "name", "ShopApp Legal")
+	b.fill(t, "email", "legal@shopapp.example")
+	b.fill(t, "password", j.password)
+	if st := b.submit(t, b.button("defendant.claim_submit")); st != http.StatusUnauthorized {
+		b.fatal(t, "wrong code: status %d", st)
+	}
+	b.mustSee(t, msg(b.lang, "defendant.claim_failed"))
+	b.fill(t, "access_code", j.accessCode)
+	b.fill(t, "password", j.password)
+	if st := b.submit(t, b.button("defendant.claim_submit")); st != http.StatusOK {
+		b.fatal(t, "claim: status %d:\n%.800s", st, b.text(t))
+	}
+	if got, want := b.path(t), fmt.Sprintf("/defendant/cases/%d?claimed=1", j.caseID); got != want {
+		b.fatal(t, "after claiming: at %s, want %s", got, want)
+	}
+	b.mustSee(t, msg(b.lang, "defendant.claimed"), j.docketNo)
+	b.expectOpen(t, "/defendant/cases", http.StatusOK)
+	if st := b.submit(t, fmt.Sprintf(`//main//a[normalize-space()=%s]`, xpathString(j.docketNo))); st != http.StatusOK {
+		b.fatal(t, "open the served case: status %d", st)
+	}
+}
+
+func stepAnswer(t *testing.T, j *journey) {
+	b := j.tabs["defendant"]
+	b.expectOpen(t, fmt.Sprintf("/defendant/cases/%d", j.caseID), http.StatusOK)
+	checkErrorSummary(t, b, b.button("defendant.answer_submit"), []string{"answer-text"})
+	b.fill(t, "answer-text", "The user consented in the app's settings. Location improves delivery estimates.")
+	if st := b.submit(t, b.button("defendant.answer_submit")); st != http.StatusOK {
+		b.fatal(t, "answer: status %d:\n%.800s", st, b.text(t))
+	}
+	if got, want := b.path(t), fmt.Sprintf("/defendant/cases/%d?answered=1", j.caseID); got != want {
+		b.fatal(t, "after answering: at %s, want %s", got, want)
+	}
+	b.mustSee(t, msg(b.lang, "defendant.answered"))
+	path := filepath.Join(t.TempDir(), "consent-log.txt")
+	if err := os.WriteFile(path, []byte("2026-01-03 user 1001 tapped Allow location\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	b.fill(t, "evidence_title", "Consent log")
+	b.fill(t, "evidence_description", "Export from the consent database.")
+	b.upload(t, "evidence_file", path)
+	if st := b.submit(t, b.button("filing.evidence.upload")); st != http.StatusOK {
+		b.fatal(t, "defendant upload: status %d:\n%.800s", st, b.text(t))
+	}
+	if got, want := b.path(t), fmt.Sprintf("/defendant/cases/%d?added=1#evidence", j.caseID); got != want {
+		b.fatal(t, "after the upload: at %s, want %s", got, want)
+	}
+	b.mustSee(t, msg(b.lang, "defendant.evidence_added"), "Consent log")
+	if c := j.caseNow(t); c.Status != models.StatusAnswered {
+		t.Fatalf("after answering: %s", c.Status)
+	}
+	evs, err := j.p.F.Store.EvidenceList(context.Background(), j.caseID)
+	if err != nil || len(evs) != 3 {
+		t.Fatalf("%d evidence files (%v), want 3", len(evs), err)
+	}
+	pb := j.tabs["plaintiff"]
+	pb.expectOpen(t, fmt.Sprintf("/cases/%d", j.caseID), http.StatusOK)
+	pb.mustSee(t, j.docketNo)
 }
 
 // benchAction opens a bench action page from the case page.
@@ -472,4 +686,25 @@ func stepPublicRuling(t *testing.T, j *journey) {
 	}
 	b.mustSee(t, "王某", "ShopApp")
 	b.expectOpen(t, "/statistics", http.StatusOK)
+}
+
+func stepAdmin(t *testing.T, j *journey) {
+	b := j.tabs["admin"]
+	signIn(t, b, j.admin.Email, "correct horse battery staple", "/admin")
+	if got := b.path(t); got != "/admin" {
+		b.fatal(t, "after signing in: at %s", got)
+	}
+	b.mustSee(t, msg(b.lang, "admin.heading"), j.clerkEmail, j.judgeEmail, "legal@shopapp.example")
+	if st := b.submit(t, b.link("admin.audit_link")); st != http.StatusOK {
+		b.fatal(t, "audit log: status %d", st)
+	}
+	if got := b.path(t); got != "/admin/audit" {
+		b.fatal(t, "the audit link led to %s", got)
+	}
+	// The audit holds the journey's sign-ins, the plaintiff's wrong password among them, and
+	// no case contents.
+	b.mustSee(t, "login_failed", "login")
+	if strings.Contains(b.html(t), "ShopApp refused") {
+		b.fatal(t, "the audit log shows case contents")
+	}
 }
