@@ -3,6 +3,7 @@ package handlers
 import (
 	"net/http"
 	"strconv"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -29,14 +30,15 @@ type adminUserView struct {
 }
 
 type auditView struct {
-	ID         int64  `json:"id"`
-	At         string `json:"at"`
-	UserID     int64  `json:"user_id"`
-	Action     string `json:"action"`
-	CaseID     *int64 `json:"case_id"`
-	EvidenceID *int64 `json:"evidence_id"`
-	IP         string `json:"ip"`
-	Detail     string `json:"detail"`
+	AtTime     time.Time `json:"-"`
+	ID         int64     `json:"id"`
+	At         string    `json:"at"`
+	UserID     int64     `json:"user_id"`
+	Action     string    `json:"action"`
+	CaseID     *int64    `json:"case_id"`
+	EvidenceID *int64    `json:"evidence_id"`
+	IP         string    `json:"ip"`
+	Detail     string    `json:"detail"`
 }
 
 // userFilter reads ?role=&q=&cursor=&limit= for the account list.
@@ -135,7 +137,7 @@ func (s *Server) auditEntries(c echo.Context) ([]auditView, *string, error) {
 	}
 	out := make([]auditView, 0, len(es))
 	for _, e := range es {
-		out = append(out, auditView{ID: e.ID, At: rfc3339(e.At), UserID: e.UserID, Action: e.Action, CaseID: e.CaseID,
+		out = append(out, auditView{AtTime: e.At, ID: e.ID, At: rfc3339(e.At), UserID: e.UserID, Action: e.Action, CaseID: e.CaseID,
 			EvidenceID: e.EvidenceID, IP: e.IP, Detail: e.Detail})
 	}
 	var next *string
