@@ -10,6 +10,7 @@ targets=(
   "./models FuzzValidateUSCC"
   "./models FuzzAnonymise"
   "./models FuzzParseYuan"
+  "./models FuzzRulingAnonymise"
   "./handlers FuzzRegisterJSON"
   "./handlers FuzzComplaintJSON"
   "./handlers FuzzActionJSON"
