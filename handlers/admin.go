@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -131,7 +132,11 @@ func (s *Server) auditEntries(c echo.Context) ([]auditView, *string, error) {
 			return nil, nil, models.WithMessage(badRequest, "The cursor is not valid.")
 		}
 	}
-	es, err := s.store.AuditTrail(c.Request().Context(), before, limit)
+	action := c.QueryParam("action")
+	if action != "" && !slices.Contains(models.AuditActions, action) {
+		return nil, nil, models.WithMessage(badRequest, "Unknown audit action %q.", truncate(action, 40))
+	}
+	es, err := s.store.AuditTrail(c.Request().Context(), action, before, limit)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -233,6 +238,6 @@ func (s *Server) adminAuditPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	p.Data = map[string]any{"Items": items, "Next": next}
+	p.Data = map[string]any{"Items": items, "Next": next, "Actions": models.AuditActions, "Action": c.QueryParam("action")}
 	return s.render(c, "admin/audit", p)
 }

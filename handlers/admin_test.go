@@ -59,6 +59,9 @@ func TestAdminAPI(t *testing.T) {
 		{Name: "anonymous", Method: "GET", Path: "/api/v1/admin/users", Status: 401},
 		{Name: "admin reads the audit trail", Method: "GET", Path: "/api/v1/admin/audit", Before: asAdmin,
 			Status: 200, Contains: []string{`"action":"login"`}},
+		{Name: "audit trail of one action", Method: "GET", Path: "/api/v1/admin/audit?action=login", Before: asAdmin,
+			Status: 200, Contains: []string{`"action":"login"`}, NotContains: []string{`"action":"logout"`}},
+		{Name: "unknown audit action", Method: "GET", Path: "/api/v1/admin/audit?action=" + url.QueryEscape("login' OR 1=1"), Before: asAdmin, Status: 400},
 		{Name: "disabling an unknown account", Method: "POST", Path: "/api/v1/admin/users/999999/disable", Before: asAdmin, Status: 404},
 	})
 }

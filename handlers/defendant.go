@@ -169,7 +169,7 @@ func (s *Server) defendantEvidenceSubmit(c echo.Context) error {
 	}
 	added, err := s.receiveEvidence(c, id)
 	if err == nil {
-		return c.Redirect(http.StatusSeeOther, "/defendant/cases/"+formatID(id)+"?added="+strconv.Itoa(len(added))+"#evidence")
+		return c.Redirect(http.StatusSeeOther, "/defendant/cases/"+formatID(id)+"?added="+strconv.Itoa(len(added)))
 	}
 	var de *models.Error
 	if !errors.As(err, &de) {

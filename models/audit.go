@@ -43,9 +43,16 @@ func (s *Store) Audit(ctx context.Context, e AuditEntry) {
 	}
 }
 
-// AuditTrail lists the newest entries for the admin page, newest first.
-func (s *Store) AuditTrail(ctx context.Context, beforeID int64, limit int) ([]AuditEntry, error) {
+// AuditActions lists every audit action, for the administrator's filter.
+var AuditActions = []string{AuditLogin, AuditLoginFailed, AuditLogout, AuditForbidden, AuditEvidenceView, AuditAccountChange}
+
+// AuditTrail lists the newest entries for the admin page, newest first, optionally of one
+// action only (an unknown action matches nothing).
+func (s *Store) AuditTrail(ctx context.Context, action string, beforeID int64, limit int) ([]AuditEntry, error) {
 	q := s.db.WithContext(ctx).Order("id DESC").Limit(limit)
+	if action != "" {
+		q = q.Where("action = ?", action)
+	}
 	if beforeID > 0 {
 		q = q.Where("id < ?", beforeID)
 	}

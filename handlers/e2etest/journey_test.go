@@ -596,7 +596,7 @@ func stepAnswer(t *testing.T, j *journey) {
 	if st := b.submit(t, b.button("filing.evidence.upload")); st != http.StatusOK {
 		b.fatal(t, "defendant upload: status %d:\n%.800s", st, b.text(t))
 	}
-	if got, want := b.path(t), fmt.Sprintf("/defendant/cases/%d?added=1#evidence", j.caseID); got != want {
+	if got, want := b.path(t), fmt.Sprintf("/defendant/cases/%d?added=1", j.caseID); got != want {
 		b.fatal(t, "after the upload: at %s, want %s", got, want)
 	}
 	b.mustSee(t, msg(b.lang, "defendant.evidence_added"), "Consent log")
@@ -703,7 +703,9 @@ func stepAdmin(t *testing.T, j *journey) {
 	}
 	// The audit holds the journey's sign-ins, the plaintiff's wrong password among them, and
 	// no case contents.
-	b.mustSee(t, "login_failed", "login")
+	b.mustSee(t, msg(b.lang, "audit.login"))
+	b.expectOpen(t, "/admin/audit?action=login_failed", http.StatusOK)
+	b.mustSee(t, msg(b.lang, "audit.login_failed"))
 	if strings.Contains(b.html(t), "ShopApp refused") {
 		b.fatal(t, "the audit log shows case contents")
 	}
