@@ -116,20 +116,8 @@ func FuzzRulingAnonymise(f *testing.F) {
 	f.Add(uint64(3), "", uint8(255))
 	f.Fuzz(func(t *testing.T, seed uint64, filler string, layout uint8) {
 		rng := rand.New(rand.NewPCG(seed, uint64(layout)))
-		digits := func(n int) string {
-			b := make([]byte, n)
-			for i := range b {
-				b[i] = byte('0' + rng.IntN(10))
-			}
-			return string(b)
-		}
-		name := fuzzSurnames[rng.IntN(len(fuzzSurnames))]
-		for range 1 + rng.IntN(2) {
-			name += string(fuzzGiven[rng.IntN(len(fuzzGiven))])
-		}
-		id := digits(17) + []string{"X", digits(1)}[rng.IntN(2)]
-		phone := "1" + string(rune('3'+rng.IntN(7))) + digits(9)
-		card := string(rune('1'+rng.IntN(9))) + digits(15+rng.IntN(4))
+		digits := func(n int) string { return randomDigits(rng, n) }
+		name, id, phone, card := plantedPII(rng)
 		email := "p" + digits(4) + "@mail" + digits(2) + ".com"
 		sep := []string{" ", "-", ""}[rng.IntN(3)]
 		phoneText := []string{phone, phone[:3] + sep + phone[3:7] + sep + phone[7:], "+86" + sep + phone}[rng.IntN(3)]

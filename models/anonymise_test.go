@@ -217,6 +217,33 @@ var (
 	fuzzDelims = []string{" ", "-", "，", "：", "\n", "、", "（", "）", "(", ")", "；", "。", " : ", "+", "/", "电话", "号码", "卡号", "身份证号", "住"}
 )
 
+func randomDigits(rng *rand.Rand, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte('0' + rng.IntN(10))
+	}
+	return string(b)
+}
+
+// plantedPII makes what the anonymisation fuzzers plant: a Chinese name (surname + one or two
+// given characters), an 18-character ID number (last X a third of the time), a mainland mobile
+// number and a 16–19 digit bank card number.
+func plantedPII(rng *rand.Rand) (name, id, phone, card string) {
+	name = fuzzSurnames[rng.IntN(len(fuzzSurnames))]
+	for range 1 + rng.IntN(2) {
+		name += string(fuzzGiven[rng.IntN(len(fuzzGiven))])
+	}
+	id = randomDigits(rng, 17)
+	if rng.IntN(3) == 0 {
+		id += "X"
+	} else {
+		id += randomDigits(rng, 1)
+	}
+	phone = "1" + string(rune('3'+rng.IntN(7))) + randomDigits(rng, 9)
+	card = string(rune('1'+rng.IntN(9))) + randomDigits(rng, 15+rng.IntN(4))
+	return name, id, phone, card
+}
+
 // FuzzAnonymise plants a name, an ID, a phone and a card number in fuzzer-provided filler.
 // Filler loses its digits so it cannot lengthen a planted number, and each number is set off by
 // a delimiter without letters, because letters glued to digits can make a genuine credit-code
@@ -226,25 +253,7 @@ func FuzzAnonymise(f *testing.F) {
 	f.Add(uint64(7), "The defendant processed the plaintiff's data without consent.", uint8(200))
 	f.Fuzz(func(t *testing.T, seed uint64, filler string, layout uint8) {
 		rng := rand.New(rand.NewPCG(seed, uint64(layout)))
-		digits := func(n int) string {
-			b := make([]byte, n)
-			for i := range b {
-				b[i] = byte('0' + rng.IntN(10))
-			}
-			return string(b)
-		}
-		name := fuzzSurnames[rng.IntN(len(fuzzSurnames))]
-		for range 1 + rng.IntN(2) {
-			name += string(fuzzGiven[rng.IntN(len(fuzzGiven))])
-		}
-		id := digits(17)
-		if rng.IntN(3) == 0 {
-			id += "X"
-		} else {
-			id += digits(1)
-		}
-		phone := "1" + string(rune('3'+rng.IntN(7))) + digits(9)
-		card := string(rune('1'+rng.IntN(9))) + digits(15+rng.IntN(4))
+		name, id, phone, card := plantedPII(rng)
 
 		sep := []string{" ", "-"}[rng.IntN(2)]
 		idText := id
