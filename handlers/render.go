@@ -162,28 +162,25 @@ func (p *Page) CourtName() string {
 
 // FormatTime shows a time in the court's zone.
 func (p *Page) FormatTime(t any) string {
-	tm, ok := derefTime(t)
-	if !ok {
-		return ""
-	}
-	tm = tm.In(p.Court.Location)
-	if p.Lang == "zh" {
-		return tm.Format("2006年1月2日 15:04")
-	}
-	return tm.Format("2 Jan 2006 15:04")
+	return p.courtFormat(t, "2006年1月2日 15:04", "2 Jan 2006 15:04")
 }
 
 // FormatDate shows a date in the court's zone.
 func (p *Page) FormatDate(t any) string {
+	return p.courtFormat(t, "2006年1月2日", "2 Jan 2006")
+}
+
+// courtFormat formats a time (or *time.Time; nil or zero shows nothing) in the court's zone
+// with the layout for the page's language.
+func (p *Page) courtFormat(t any, zhLayout, enLayout string) string {
 	tm, ok := derefTime(t)
 	if !ok {
 		return ""
 	}
-	tm = tm.In(p.Court.Location)
 	if p.Lang == "zh" {
-		return tm.Format("2006年1月2日")
+		return tm.In(p.Court.Location).Format(zhLayout)
 	}
-	return tm.Format("2 Jan 2006")
+	return tm.In(p.Court.Location).Format(enLayout)
 }
 
 // ISOTime is the machine-readable form for <time datetime>.
